@@ -1,0 +1,312 @@
+// The blob format (docs/format.md) and its reader.
+//
+// This header and the reader behind it are kernel-safe: no allocation, no
+// exceptions, no RTTI, no recursion, no floating point, no global state, and
+// nothing from libc but memcpy, memcmp and memset. They compile freestanding
+// (tests/freestanding). Keep it that way: include nothing here but
+// <stddef.h> and <stdint.h>.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace ringward::format {
+
+inline constexpr uint8_t kMagic[8] = {0x89, 'R', 'W', 'C', 0x0D, 0x0A, 0x1A, 0x0A};
+inline constexpr uint16_t kFormatVersion = 1;
+inline constexpr uint32_t kHeaderSize = 80;
+inline constexpr uint32_t kInstanceRecordSize = 24;
+inline constexpr uint32_t kCriterionRecordSize = 48;
+inline constexpr uint32_t kPoolAlignment = 8;
+inline constexpr uint32_t kByteSetAlignment = 4;
+inline constexpr uint32_t kIpSetEntrySize = 20;
+inline constexpr uint32_t kIpAddressSize = 16;
+inline constexpr uint8_t kIpMaxPrefix = 128;
+inline constexpr uint8_t kFlagCaseInsensitive = 0x01;
+
+// Operator codes; equal to ringward.v1.Operator.
+enum class Op : uint8_t {
+    wildcard = 0,
+    eq = 1,
+    ne = 2,
+    lt = 3,
+    le = 4,
+    gt = 5,
+    ge = 6,
+    range = 7,
+    in = 8,
+    prefix = 9,
+    suffix = 10,
+    contains = 11,
+    glob = 12,
+    regex = 13,
+    cidr_contains = 14,
+};
+inline constexpr uint8_t kOpCount = 15;
+
+// Value kinds; equal to ringward.v1.FieldType.
+enum class Kind : uint8_t {
+    none = 0,
+    int64 = 1,
+    uint64 = 2,
+    boolean = 3,
+    string = 4,
+    bytes = 5,
+    enumeration = 6,
+    ip = 7,
+};
+inline constexpr uint8_t kKindCount = 8;
+
+// "eq", "cidr_contains", ...; "?" for a value outside the enumeration.
+const char* op_name(Op op) noexcept;
+// "int", "string", ...; "?" for a value outside the enumeration.
+const char* kind_name(Kind kind) noexcept;
+// Whether the format can encode `op` with values of `kind` (docs/format.md,
+// "Operators"). False for values outside the enumerations.
+bool op_takes_kind(Op op, Kind kind) noexcept;
+// Whether `op` is one that the case-insensitive flag applies to.
+bool op_is_string_match(Op op) noexcept;
+// Where the format puts a criterion's value: in the pool (sets, and byte
+// strings), or inline in value0/value1.
+bool op_kind_uses_pool(Op op, Kind kind) noexcept;
+
+// The reader's limits, all inclusive. Defaults and their reasons are in
+// docs/format.md, "Limits". A limit that the format cannot express
+// (max_criteria_per_instance_incl above 65536) is a contract violation.
+struct Limits {
+    // Rapid-response content is kilobytes; the benchmark goes to 256 MiB.
+    uint32_t max_blob_size_incl = 1u << 30;
+    // A 256 MiB blob of small instances stays within these two.
+    uint32_t max_instances_incl = 1u << 22;
+    uint32_t max_criteria_incl = 1u << 24;
+    // Interpreters keep inputs in fixed arrays; real template types have tens
+    // of fields.
+    uint32_t max_criteria_per_instance_incl = 256;
+    // Field names are identifiers.
+    uint32_t max_name_length_incl = 64;
+    // A Windows command line is at most 32,767 characters.
+    uint32_t max_value_length_incl = 32768;
+    // Large indicator sets, still bounded.
+    uint32_t max_set_size_incl = 65536;
+};
+
+// Stable codes; see read_errors.def. RW01nn in docs/diagnostics.md.
+enum class ReadError : uint16_t {
+    ok = 0,
+#define RINGWARD_READ_ERROR(number, id, name, message) id = number,
+#include "ringward/read_errors.def"
+#undef RINGWARD_READ_ERROR
+};
+
+// "blob-bad-magic", ...; "ok" for ok; "?" outside the enumeration.
+const char* read_error_name(ReadError error) noexcept;
+// One sentence saying what is wrong; "" for ok.
+const char* read_error_message(ReadError error) noexcept;
+
+// The outcome of reading: ok, or the first failure and the byte offset (from
+// the start of the blob) of the field or byte that broke the rule.
+struct [[nodiscard]] ReadResult {
+    ReadError error = ReadError::ok;
+    uint32_t offset = 0;
+    constexpr bool ok() const noexcept { return error == ReadError::ok; }
+};
+
+// A sensor build, major.minor.build, packed so that integer order is version
+// order (docs/format.md, "Packed sensor version").
+struct SensorVersion {
+    uint16_t major = 0;
+    uint16_t minor = 0;
+    uint32_t build = 0;
+
+    constexpr uint64_t packed() const noexcept {
+        return uint64_t{major} << 48 | uint64_t{minor} << 32 | build;
+    }
+    static constexpr SensorVersion unpack(uint64_t packed) noexcept {
+        return SensorVersion{static_cast<uint16_t>(packed >> 48),
+                             static_cast<uint16_t>(packed >> 32), static_cast<uint32_t>(packed)};
+    }
+};
+
+// A run of bytes inside a blob; not owned.
+struct Bytes {
+    const uint8_t* data = nullptr;
+    uint32_t size = 0;
+};
+
+namespace detail {
+inline uint16_t load_u16(const uint8_t* p) noexcept {
+    return static_cast<uint16_t>(p[0] | p[1] << 8);
+}
+inline uint32_t load_u32(const uint8_t* p) noexcept {
+    return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+}
+inline uint64_t load_u64(const uint8_t* p) noexcept {
+    return uint64_t{load_u32(p)} | uint64_t{load_u32(p + 4)} << 32;
+}
+// A caller broke a documented contract (an index out of range): stop.
+[[noreturn]] inline void contract_violation() noexcept { __builtin_trap(); }
+}  // namespace detail
+
+// Walks the members of a byte-string set (kind string, bytes or enum with op
+// in), in their stored (ascending) order.
+class ByteSetCursor {
+public:
+    ByteSetCursor() = default;
+    explicit ByteSetCursor(Bytes data) noexcept : data_(data) {}
+    // Stores the next member in *member and returns true; false at the end.
+    bool next(Bytes* member) noexcept {
+        if (pos_ >= data_.size) {
+            return false;
+        }
+        const uint32_t length = detail::load_u32(data_.data + pos_);
+        member->data = data_.data + pos_ + 4;
+        member->size = length;
+        pos_ += 4 + ((length + kByteSetAlignment - 1) & ~(kByteSetAlignment - 1));
+        return true;
+    }
+
+private:
+    Bytes data_;
+    uint32_t pos_ = 0;
+};
+
+// One criterion record of a blob that read_blob accepted. Accessors assume
+// the record was checked; they do no checks of their own.
+class CriterionView {
+public:
+    CriterionView() = default;
+
+    uint16_t field_index() const noexcept { return detail::load_u16(record_); }
+    Op op() const noexcept { return static_cast<Op>(record_[2]); }
+    Kind kind() const noexcept { return static_cast<Kind>(record_[3]); }
+    bool case_insensitive() const noexcept { return (record_[4] & kFlagCaseInsensitive) != 0; }
+    // IP networks only: the prefix length in bits of the 16-byte address.
+    uint8_t prefix_len() const noexcept { return record_[5]; }
+    bool is_wildcard() const noexcept { return op() == Op::wildcard; }
+    // The field name as the content wrote it.
+    Bytes name() const noexcept { return pool_item(8); }
+    uint32_t value_count() const noexcept { return detail::load_u32(record_ + 24); }
+    // Inline scalar values (docs/format.md, "Where the value lives").
+    uint64_t value0() const noexcept { return detail::load_u64(record_ + 32); }
+    uint64_t value1() const noexcept { return detail::load_u64(record_ + 40); }
+    int64_t int_value() const noexcept { return static_cast<int64_t>(value0()); }
+    uint64_t uint_value() const noexcept { return value0(); }
+    bool bool_value() const noexcept { return value0() != 0; }
+    // The 16 address bytes of a single IP value, in network order.
+    const uint8_t* ip_address() const noexcept { return record_ + 32; }
+    // The pool data: the bytes of a single string, bytes or enum value, or
+    // the raw members of a set. Empty when the value is inline.
+    Bytes data() const noexcept { return pool_item(16); }
+    // Member i of an int or uint set (as u64; an int set stores i64 bits).
+    uint64_t scalar_member(uint32_t i) const noexcept {
+        if (i >= value_count()) {
+            detail::contract_violation();
+        }
+        return detail::load_u64(data().data + uint64_t{i} * 8);
+    }
+    // Member i of an IP set: 16 address bytes, then the prefix length.
+    const uint8_t* ip_member(uint32_t i) const noexcept {
+        if (i >= value_count()) {
+            detail::contract_violation();
+        }
+        return data().data + uint64_t{i} * kIpSetEntrySize;
+    }
+    // The members of a string, bytes or enum set.
+    ByteSetCursor byte_members() const noexcept { return ByteSetCursor(data()); }
+    // Byte offset of this record from the start of the blob.
+    uint32_t record_offset() const noexcept { return offset_; }
+
+private:
+    friend class InstanceView;
+    CriterionView(const uint8_t* record, const uint8_t* pool, uint32_t offset) noexcept
+        : record_(record), pool_(pool), offset_(offset) {}
+    Bytes pool_item(uint32_t field) const noexcept {
+        return Bytes{pool_ + detail::load_u32(record_ + field),
+                     detail::load_u32(record_ + field + 4)};
+    }
+
+    const uint8_t* record_ = nullptr;
+    const uint8_t* pool_ = nullptr;
+    uint32_t offset_ = 0;
+};
+
+// One instance record of a blob that read_blob accepted.
+class InstanceView {
+public:
+    InstanceView() = default;
+
+    uint32_t id() const noexcept { return detail::load_u32(record_); }
+    uint32_t template_type_id() const noexcept { return detail::load_u32(record_ + 4); }
+    uint32_t template_type_version() const noexcept { return detail::load_u32(record_ + 8); }
+    // Index of the first criterion in the blob's criterion table.
+    uint32_t first_criterion() const noexcept { return detail::load_u32(record_ + 12); }
+    uint32_t criterion_count() const noexcept { return detail::load_u32(record_ + 16); }
+    // Criterion k (the one for field k). k must be below criterion_count().
+    CriterionView criterion(uint32_t k) const noexcept {
+        if (k >= criterion_count()) {
+            detail::contract_violation();
+        }
+        const uint32_t offset = criteria_offset_ + (first_criterion() + k) * kCriterionRecordSize;
+        return CriterionView(blob_ + offset, pool_, offset);
+    }
+    // Byte offset of this record from the start of the blob.
+    uint32_t record_offset() const noexcept { return static_cast<uint32_t>(record_ - blob_); }
+
+private:
+    friend class BlobView;
+    InstanceView(const uint8_t* blob, const uint8_t* record, uint32_t criteria_offset,
+                 const uint8_t* pool) noexcept
+        : blob_(blob), record_(record), pool_(pool), criteria_offset_(criteria_offset) {}
+
+    const uint8_t* blob_ = nullptr;
+    const uint8_t* record_ = nullptr;
+    const uint8_t* pool_ = nullptr;
+    uint32_t criteria_offset_ = 0;
+};
+
+// A blob that read_blob checked completely. It does not own the bytes: they
+// must outlive the view and stay unchanged. Default-constructed, it is empty.
+class BlobView {
+public:
+    BlobView() = default;
+
+    const uint8_t* data() const noexcept { return data_; }
+    uint32_t size() const noexcept { return size_; }
+    uint32_t channel() const noexcept { return detail::load_u32(data_ + 20); }
+    uint64_t content_version() const noexcept { return detail::load_u64(data_ + 24); }
+    uint64_t sensor_min() const noexcept { return detail::load_u64(data_ + 32); }
+    uint64_t sensor_max() const noexcept { return detail::load_u64(data_ + 40); }
+    uint32_t instance_count() const noexcept { return instance_count_; }
+    uint32_t criterion_count() const noexcept { return criterion_count_; }
+    uint32_t pool_offset() const noexcept { return pool_offset_; }
+    uint32_t pool_size() const noexcept { return size_ - pool_offset_; }
+    // Instance i, in ascending id order. i must be below instance_count().
+    InstanceView instance(uint32_t i) const noexcept {
+        if (i >= instance_count_) {
+            detail::contract_violation();
+        }
+        return InstanceView(data_, data_ + kHeaderSize + i * kInstanceRecordSize,
+                            criteria_offset_, data_ + pool_offset_);
+    }
+
+private:
+    friend ReadResult read_blob(const uint8_t*, size_t, const Limits&, BlobView*) noexcept;
+
+    const uint8_t* data_ = nullptr;
+    uint32_t size_ = 0;
+    uint32_t instance_count_ = 0;
+    uint32_t criterion_count_ = 0;
+    uint32_t criteria_offset_ = 0;
+    uint32_t pool_offset_ = 0;
+};
+
+// Checks that data[0, size) is one well-formed, canonical blob within
+// `limits` (docs/format.md, "Reading"), in one pass linear in size.
+//
+// On success *out views the blob and the result is ok. On failure the result
+// holds the first failed rule and its byte offset, and *out is empty. Never
+// reads outside data[0, size). `data` may be null only when size is 0.
+ReadResult read_blob(const uint8_t* data, size_t size, const Limits& limits,
+                     BlobView* out) noexcept;
+
+}  // namespace ringward::format

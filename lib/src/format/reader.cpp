@@ -1,0 +1,521 @@
+// The one reader (DESIGN.md invariant 1): validate, sign, inspect and the
+// loader all decide through read_blob whether a blob is well formed.
+//
+// Kernel-safe (invariant 2). Every offset and length is compared in the form
+// `len <= size - off` with `off <= size` established first, in 64-bit
+// arithmetic on values that are at most 32 bits wide, so no sum or product can
+// wrap. Work is linear: every record is visited once and every pool byte is
+// looked at a bounded number of times.
+#include "ringward/format.hpp"
+
+namespace ringward::format {
+namespace {
+
+using detail::load_u16;
+using detail::load_u32;
+using detail::load_u64;
+
+constexpr uint64_t align_up(uint64_t value, uint64_t alignment) {
+    return (value + alignment - 1) & ~(alignment - 1);
+}
+
+// Bit k set: operator k takes that kind (docs/format.md, "Operators").
+constexpr uint16_t kind_bit(Kind kind) { return static_cast<uint16_t>(1u << static_cast<int>(kind)); }
+constexpr uint16_t kNumeric = kind_bit(Kind::int64) | kind_bit(Kind::uint64);
+constexpr uint16_t kByteStrings = kind_bit(Kind::string) | kind_bit(Kind::bytes);
+constexpr uint16_t kAllValues = kNumeric | kind_bit(Kind::boolean) | kByteStrings |
+                                kind_bit(Kind::enumeration) | kind_bit(Kind::ip);
+constexpr uint16_t kKindsByOp[kOpCount] = {
+    kind_bit(Kind::none),                                                    // wildcard
+    kAllValues,                                                              // eq
+    kAllValues,                                                              // ne
+    kNumeric,                                                                // lt
+    kNumeric,                                                                // le
+    kNumeric,                                                                // gt
+    kNumeric,                                                                // ge
+    kNumeric,                                                                // range
+    kNumeric | kByteStrings | kind_bit(Kind::enumeration) | kind_bit(Kind::ip),  // in
+    kByteStrings,                                                            // prefix
+    kByteStrings,                                                            // suffix
+    kByteStrings,                                                            // contains
+    kind_bit(Kind::string),                                                  // glob
+    kind_bit(Kind::string),                                                  // regex
+    kind_bit(Kind::ip),                                                      // cidr_contains
+};
+
+constexpr const char* kOpNames[kOpCount] = {
+    "wildcard", "eq",     "ne",       "lt",       "le",   "gt",    "ge",           "range",
+    "in",       "prefix", "suffix",   "contains", "glob", "regex", "cidr_contains",
+};
+constexpr const char* kKindNames[kKindCount] = {
+    "none", "int", "uint", "bool", "string", "bytes", "enum", "ip",
+};
+
+struct ReadErrorText {
+    const char* name;
+    const char* message;
+};
+constexpr ReadErrorText kReadErrors[] = {
+    {"ok", ""},
+#define RINGWARD_READ_ERROR(number, id, name, message) {name, message},
+#include "ringward/read_errors.def"
+#undef RINGWARD_READ_ERROR
+};
+constexpr uint32_t kReadErrorCount = sizeof(kReadErrors) / sizeof(kReadErrors[0]);
+
+// The numbers in read_errors.def must run 1, 2, 3, ... for the table above.
+#define RINGWARD_READ_ERROR(number, id, name, message) \
+    static_assert(static_cast<uint16_t>(ReadError::id) == number && number < kReadErrorCount);
+#include "ringward/read_errors.def"
+#undef RINGWARD_READ_ERROR
+
+bool is_single_value(Op op) {
+    return op != Op::wildcard && op != Op::range && op != Op::in;
+}
+
+// Holds the state of one read. Every failed check goes through fail(): break
+// there in a debugger to see the first rule a blob breaks.
+class Reader {
+public:
+    Reader(const uint8_t* data, uint64_t size, const Limits& limits)
+        : data_(data), size_(size), limits_(limits) {}
+
+    ReadResult result() const { return ReadResult{error_, offset_}; }
+
+    bool read();
+    uint32_t instance_count() const { return instance_count_; }
+    uint32_t criterion_count() const { return criterion_count_; }
+    uint32_t criteria_offset() const { return static_cast<uint32_t>(criteria_offset_); }
+    uint32_t pool_offset() const { return static_cast<uint32_t>(pool_offset_); }
+
+private:
+    bool fail(ReadError error, uint64_t offset) {
+        error_ = error;
+        offset_ = static_cast<uint32_t>(offset);
+        return false;
+    }
+    bool check(bool condition, ReadError error, uint64_t offset) {
+        return condition || fail(error, offset);
+    }
+
+    bool read_header();
+    bool read_sections();
+    bool read_instance(uint32_t index, uint32_t* expected_first, uint32_t* previous_id);
+    bool read_criterion(uint32_t table_index, uint32_t position);
+    bool read_pool_item(uint32_t record_offset, uint32_t field, uint32_t* item_offset,
+                        uint32_t* item_length);
+    bool check_zero(uint64_t from, uint64_t to, ReadError error);
+    bool read_inline(uint32_t record, Op op, Kind kind);
+    bool check_ip(const uint8_t* address, uint8_t prefix, uint64_t offset);
+    bool read_scalar_set(uint32_t record, Kind kind, uint32_t data, uint32_t length,
+                         uint32_t count);
+    bool read_byte_set(uint32_t record, uint32_t data, uint32_t length, uint32_t count);
+    bool read_ip_set(uint32_t record, uint32_t data, uint32_t length, uint32_t count);
+
+    const uint8_t* data_;
+    uint64_t size_;
+    const Limits& limits_;
+    ReadError error_ = ReadError::ok;
+    uint32_t offset_ = 0;
+
+    uint32_t instance_count_ = 0;
+    uint32_t criterion_count_ = 0;
+    uint64_t criteria_offset_ = 0;
+    uint64_t pool_offset_ = 0;
+    uint64_t pool_size_ = 0;
+    // Pool-relative end of the last pool item read.
+    uint64_t pool_cursor_ = 0;
+};
+
+bool Reader::check_zero(uint64_t from, uint64_t to, ReadError error) {
+    for (uint64_t i = from; i < to; ++i) {
+        if (data_[i] != 0) {
+            return fail(error, i);
+        }
+    }
+    return true;
+}
+
+bool Reader::read_header() {
+    if (!check(size_ <= limits_.max_blob_size_incl, ReadError::too_large, 0) ||
+        !check(size_ >= kHeaderSize, ReadError::truncated_header, size_)) {
+        return false;
+    }
+    for (uint32_t i = 0; i < sizeof(kMagic); ++i) {
+        if (!check(data_[i] == kMagic[i], ReadError::bad_magic, i)) {
+            return false;
+        }
+    }
+    return check(load_u16(data_ + 8) == kFormatVersion, ReadError::unsupported_version, 8) &&
+           check(load_u16(data_ + 10) == kHeaderSize, ReadError::bad_header_size, 10) &&
+           check(load_u32(data_ + 12) == 0, ReadError::header_flags, 12) &&
+           check(load_u32(data_ + 16) == size_, ReadError::size_mismatch, 16) &&
+           check(load_u64(data_ + 72) == 0, ReadError::header_reserved, 72);
+}
+
+bool Reader::read_sections() {
+    // Each section must start exactly where the previous one ends.
+    const auto placed = [this](uint64_t actual, uint64_t expected, uint64_t field) {
+        return check(actual <= expected, ReadError::section_gap, field) &&
+               check(actual >= expected, ReadError::section_overlap, field);
+    };
+    const uint64_t instance_offset = load_u32(data_ + 48);
+    instance_count_ = load_u32(data_ + 52);
+    if (!placed(instance_offset, kHeaderSize, 48) ||
+        !check(instance_count_ <= limits_.max_instances_incl, ReadError::too_many_instances, 52) ||
+        !check(uint64_t{instance_count_} * kInstanceRecordSize <= size_ - instance_offset,
+               ReadError::section_out_of_bounds, 52)) {
+        return false;
+    }
+    criteria_offset_ = load_u32(data_ + 56);
+    criterion_count_ = load_u32(data_ + 60);
+    if (!placed(criteria_offset_, instance_offset + uint64_t{instance_count_} * kInstanceRecordSize,
+                56) ||
+        !check(criterion_count_ <= limits_.max_criteria_incl, ReadError::too_many_criteria, 60) ||
+        !check(uint64_t{criterion_count_} * kCriterionRecordSize <= size_ - criteria_offset_,
+               ReadError::section_out_of_bounds, 60)) {
+        return false;
+    }
+    pool_offset_ = load_u32(data_ + 64);
+    pool_size_ = load_u32(data_ + 68);
+    return placed(pool_offset_, criteria_offset_ + uint64_t{criterion_count_} * kCriterionRecordSize,
+                  64) &&
+           check(pool_size_ <= size_ - pool_offset_, ReadError::section_out_of_bounds, 68) &&
+           check(pool_size_ % kPoolAlignment == 0, ReadError::pool_unaligned, 68) &&
+           check(pool_size_ == size_ - pool_offset_, ReadError::trailing_bytes,
+                 pool_offset_ + pool_size_);
+}
+
+// Checks the pool item that the (offset, length) pair at record + field names:
+// inside the pool, at the next aligned position, zero padding before it.
+bool Reader::read_pool_item(uint32_t record, uint32_t field, uint32_t* item_offset,
+                            uint32_t* item_length) {
+    const uint64_t offset = load_u32(data_ + record + field);
+    const uint64_t length = load_u32(data_ + record + field + 4);
+    const uint64_t expected = align_up(pool_cursor_, kPoolAlignment);
+    if (!check(offset <= pool_size_ && length <= pool_size_ - offset,
+               ReadError::reference_out_of_pool, record + field) ||
+        !check(offset <= expected, ReadError::pool_gap, record + field) ||
+        !check(offset >= expected, ReadError::pool_overlap, record + field) ||
+        !check_zero(pool_offset_ + pool_cursor_, pool_offset_ + offset, ReadError::pool_padding)) {
+        return false;
+    }
+    pool_cursor_ = offset + length;
+    *item_offset = static_cast<uint32_t>(offset);
+    *item_length = static_cast<uint32_t>(length);
+    return true;
+}
+
+bool Reader::check_ip(const uint8_t* address, uint8_t prefix, uint64_t offset) {
+    // Every bit past the prefix must be zero: one canonical form per network.
+    for (uint32_t bit = prefix; bit < kIpMaxPrefix; ++bit) {
+        if ((address[bit / 8] >> (7 - bit % 8)) & 1) {
+            return fail(ReadError::ip_host_bits, offset + bit / 8);
+        }
+    }
+    return true;
+}
+
+bool Reader::read_inline(uint32_t record, Op op, Kind kind) {
+    const uint64_t value0 = load_u64(data_ + record + 32);
+    const uint64_t value1 = load_u64(data_ + record + 40);
+    const uint8_t prefix = data_[record + 5];
+    const bool single = is_single_value(op);
+    if (kind == Kind::ip && single) {
+        const bool exact = op == Op::eq || op == Op::ne;
+        return check(prefix <= kIpMaxPrefix && (!exact || prefix == kIpMaxPrefix),
+                     ReadError::ip_prefix, record + 5) &&
+               check_ip(data_ + record + 32, prefix, record + 32);
+    }
+    if (!check(prefix == 0, ReadError::unused_value, record + 5)) {
+        return false;
+    }
+    const bool numeric = kind == Kind::int64 || kind == Kind::uint64;
+    const bool uses_value0 = (numeric && (single || op == Op::range)) ||
+                             (kind == Kind::boolean && single);
+    const bool uses_value1 = numeric && op == Op::range;
+    return check(uses_value0 || value0 == 0, ReadError::unused_value, record + 32) &&
+           check(uses_value1 || value1 == 0, ReadError::unused_value, record + 40) &&
+           check(kind != Kind::boolean || value0 <= 1, ReadError::bool_value, record + 32);
+}
+
+bool Reader::read_scalar_set(uint32_t record, Kind kind, uint32_t data, uint32_t length,
+                             uint32_t count) {
+    if (!check(length == uint64_t{count} * 8, ReadError::set_length, record + 20)) {
+        return false;
+    }
+    const uint8_t* member = data_ + pool_offset_ + data;
+    for (uint32_t i = 1; i < count; ++i) {
+        const uint64_t previous = load_u64(member + uint64_t{i - 1} * 8);
+        const uint64_t current = load_u64(member + uint64_t{i} * 8);
+        const uint64_t offset = pool_offset_ + data + uint64_t{i} * 8;
+        const bool ascending = kind == Kind::int64
+                                   ? static_cast<int64_t>(previous) <= static_cast<int64_t>(current)
+                                   : previous <= current;
+        if (!check(ascending, ReadError::set_unsorted, offset) ||
+            !check(previous != current, ReadError::set_duplicate, offset)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Lexicographic byte order; a proper prefix sorts first. <0, 0 or >0.
+int compare_bytes(const uint8_t* a, uint32_t a_size, const uint8_t* b, uint32_t b_size) {
+    const uint32_t common = a_size < b_size ? a_size : b_size;
+    const int order = common == 0 ? 0 : __builtin_memcmp(a, b, common);
+    if (order != 0) {
+        return order;
+    }
+    return a_size < b_size ? -1 : (a_size > b_size ? 1 : 0);
+}
+
+bool Reader::read_byte_set(uint32_t record, uint32_t data, uint32_t length, uint32_t count) {
+    const uint64_t base = pool_offset_ + data;
+    uint64_t position = 0;
+    const uint8_t* previous = nullptr;
+    uint32_t previous_size = 0;
+    for (uint32_t i = 0; i < count; ++i) {
+        if (!check(length - position >= 4, ReadError::set_length, record + 20)) {
+            return false;
+        }
+        const uint32_t size = load_u32(data_ + base + position);
+        const uint64_t padded = align_up(size, kByteSetAlignment);
+        if (!check(size <= limits_.max_value_length_incl, ReadError::value_too_long,
+                   base + position) ||
+            !check(padded <= length - position - 4, ReadError::set_length, record + 20) ||
+            !check_zero(base + position + 4 + size, base + position + 4 + padded,
+                        ReadError::set_padding)) {
+            return false;
+        }
+        const uint8_t* member = data_ + base + position + 4;
+        if (previous != nullptr) {
+            const int order = compare_bytes(previous, previous_size, member, size);
+            if (!check(order <= 0, ReadError::set_unsorted, base + position) ||
+                !check(order != 0, ReadError::set_duplicate, base + position)) {
+                return false;
+            }
+        }
+        previous = member;
+        previous_size = size;
+        position += 4 + padded;
+    }
+    return check(position == length, ReadError::set_length, record + 20);
+}
+
+bool Reader::read_ip_set(uint32_t record, uint32_t data, uint32_t length, uint32_t count) {
+    if (!check(length == uint64_t{count} * kIpSetEntrySize, ReadError::set_length, record + 20)) {
+        return false;
+    }
+    const uint64_t base = pool_offset_ + data;
+    for (uint32_t i = 0; i < count; ++i) {
+        const uint64_t entry = base + uint64_t{i} * kIpSetEntrySize;
+        const uint8_t prefix = data_[entry + kIpAddressSize];
+        if (!check(prefix <= kIpMaxPrefix, ReadError::ip_prefix, entry + kIpAddressSize) ||
+            !check_zero(entry + kIpAddressSize + 1, entry + kIpSetEntrySize,
+                        ReadError::set_padding) ||
+            !check_ip(data_ + entry, prefix, entry)) {
+            return false;
+        }
+        if (i > 0) {
+            const int order = __builtin_memcmp(data_ + entry - kIpSetEntrySize, data_ + entry,
+                                               kIpAddressSize + 1);
+            if (!check(order <= 0, ReadError::set_unsorted, entry) ||
+                !check(order != 0, ReadError::set_duplicate, entry)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+bool Reader::read_criterion(uint32_t table_index, uint32_t position) {
+    const uint32_t record =
+        static_cast<uint32_t>(criteria_offset_ + uint64_t{table_index} * kCriterionRecordSize);
+    const uint8_t* r = data_ + record;
+    const uint8_t op_code = r[2];
+    const uint8_t kind_code = r[3];
+    const uint8_t flags = r[4];
+    if (!check(load_u16(r) == position, ReadError::criterion_order, record) ||
+        !check(op_code < kOpCount, ReadError::unknown_operator, record + 2) ||
+        !check(kind_code < kKindCount, ReadError::unknown_kind, record + 3)) {
+        return false;
+    }
+    const Op op = static_cast<Op>(op_code);
+    const Kind kind = static_cast<Kind>(kind_code);
+    const bool case_flag_allowed = kind == Kind::string && op_is_string_match(op);
+    if (!check(op_takes_kind(op, kind), ReadError::operator_kind_mismatch, record + 3) ||
+        !check((flags & ~kFlagCaseInsensitive) == 0 &&
+                   ((flags & kFlagCaseInsensitive) == 0 || case_flag_allowed),
+               ReadError::criterion_flags, record + 4) ||
+        !check(load_u16(r + 6) == 0, ReadError::criterion_reserved, record + 6) ||
+        !check(load_u32(r + 28) == 0, ReadError::criterion_reserved, record + 28)) {
+        return false;
+    }
+    const uint32_t count = load_u32(r + 24);
+    if (op == Op::in) {
+        if (!check(count >= 1, ReadError::value_count, record + 24) ||
+            !check(count <= limits_.max_set_size_incl, ReadError::set_too_large, record + 24)) {
+            return false;
+        }
+    } else {
+        const uint32_t expected = op == Op::wildcard ? 0 : (op == Op::range ? 2 : 1);
+        if (!check(count == expected, ReadError::value_count, record + 24)) {
+            return false;
+        }
+    }
+    uint32_t name_offset = 0;
+    uint32_t name_length = 0;
+    if (!check(load_u32(r + 12) >= 1 && load_u32(r + 12) <= limits_.max_name_length_incl,
+               ReadError::name_length, record + 12) ||
+        !read_pool_item(record, 8, &name_offset, &name_length)) {
+        return false;
+    }
+    if (!op_kind_uses_pool(op, kind)) {
+        return check(load_u32(r + 16) == 0, ReadError::unused_value, record + 16) &&
+               check(load_u32(r + 20) == 0, ReadError::unused_value, record + 20) &&
+               read_inline(record, op, kind);
+    }
+    uint32_t data = 0;
+    uint32_t length = 0;
+    if (!read_pool_item(record, 16, &data, &length) || !read_inline(record, op, kind)) {
+        return false;
+    }
+    if (op != Op::in) {
+        return check(length <= limits_.max_value_length_incl, ReadError::value_too_long,
+                     record + 20);
+    }
+    switch (kind) {
+        case Kind::int64:
+        case Kind::uint64:
+            return read_scalar_set(record, kind, data, length, count);
+        case Kind::ip:
+            return read_ip_set(record, data, length, count);
+        default:
+            return read_byte_set(record, data, length, count);
+    }
+}
+
+bool Reader::read_instance(uint32_t index, uint32_t* expected_first, uint32_t* previous_id) {
+    const uint32_t record = kHeaderSize + index * kInstanceRecordSize;
+    const uint8_t* r = data_ + record;
+    const uint32_t id = load_u32(r);
+    if (index > 0 && (!check(id >= *previous_id, ReadError::instances_unsorted, record) ||
+                      !check(id != *previous_id, ReadError::instance_id_duplicate, record))) {
+        return false;
+    }
+    const uint32_t first = load_u32(r + 12);
+    const uint32_t count = load_u32(r + 16);
+    // *expected_first <= criterion_count_ holds here, so the subtraction
+    // cannot wrap.
+    if (!check(first == *expected_first, ReadError::criterion_run_mismatch, record + 12) ||
+        !check(count <= limits_.max_criteria_per_instance_incl,
+               ReadError::instance_criteria_limit, record + 16) ||
+        !check(count <= criterion_count_ - first, ReadError::criterion_run_past_table,
+               record + 16) ||
+        !check(load_u32(r + 20) == 0, ReadError::instance_reserved, record + 20)) {
+        return false;
+    }
+    for (uint32_t k = 0; k < count; ++k) {
+        if (!read_criterion(first + k, k)) {
+            return false;
+        }
+    }
+    *expected_first = first + count;
+    *previous_id = id;
+    return true;
+}
+
+bool Reader::read() {
+    if (!read_header() || !read_sections()) {
+        return false;
+    }
+    uint32_t expected_first = 0;
+    uint32_t previous_id = 0;
+    for (uint32_t i = 0; i < instance_count_; ++i) {
+        if (!read_instance(i, &expected_first, &previous_id)) {
+            return false;
+        }
+    }
+    if (!check(expected_first == criterion_count_, ReadError::criteria_unowned,
+               criteria_offset_ + uint64_t{expected_first} * kCriterionRecordSize)) {
+        return false;
+    }
+    const uint64_t end = align_up(pool_cursor_, kPoolAlignment);
+    return check(pool_size_ <= end, ReadError::pool_unused, pool_offset_ + end) &&
+           check_zero(pool_offset_ + pool_cursor_, pool_offset_ + pool_size_,
+                      ReadError::pool_padding);
+}
+
+}  // namespace
+
+const char* op_name(Op op) noexcept {
+    const auto index = static_cast<uint8_t>(op);
+    return index < kOpCount ? kOpNames[index] : "?";
+}
+
+const char* kind_name(Kind kind) noexcept {
+    const auto index = static_cast<uint8_t>(kind);
+    return index < kKindCount ? kKindNames[index] : "?";
+}
+
+bool op_takes_kind(Op op, Kind kind) noexcept {
+    const auto op_index = static_cast<uint8_t>(op);
+    const auto kind_index = static_cast<uint8_t>(kind);
+    return op_index < kOpCount && kind_index < kKindCount &&
+           (kKindsByOp[op_index] & (1u << kind_index)) != 0;
+}
+
+bool op_is_string_match(Op op) noexcept {
+    switch (op) {
+        case Op::eq:
+        case Op::ne:
+        case Op::in:
+        case Op::prefix:
+        case Op::suffix:
+        case Op::contains:
+        case Op::glob:
+        case Op::regex:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool op_kind_uses_pool(Op op, Kind kind) noexcept {
+    return op == Op::in ||
+           ((kind == Kind::string || kind == Kind::bytes || kind == Kind::enumeration) &&
+            op != Op::wildcard);
+}
+
+const char* read_error_name(ReadError error) noexcept {
+    const auto index = static_cast<uint16_t>(error);
+    return index < kReadErrorCount ? kReadErrors[index].name : "?";
+}
+
+const char* read_error_message(ReadError error) noexcept {
+    const auto index = static_cast<uint16_t>(error);
+    return index < kReadErrorCount ? kReadErrors[index].message : "?";
+}
+
+ReadResult read_blob(const uint8_t* data, size_t size, const Limits& limits,
+                     BlobView* out) noexcept {
+    *out = BlobView{};
+    if (limits.max_criteria_per_instance_incl > 65536u) {
+        // field_index is a u16: such a limit is a caller bug, not bad input.
+        detail::contract_violation();
+    }
+    Reader reader(data, size, limits);
+    if (!reader.read()) {
+        return reader.result();
+    }
+    out->data_ = data;
+    out->size_ = static_cast<uint32_t>(size);
+    out->instance_count_ = reader.instance_count();
+    out->criterion_count_ = reader.criterion_count();
+    out->criteria_offset_ = reader.criteria_offset();
+    out->pool_offset_ = reader.pool_offset();
+    return ReadResult{};
+}
+
+}  // namespace ringward::format
