@@ -65,7 +65,7 @@ struct BlobHeaderFields {
 // Breaking either order is a contract violation (it stops the program): the
 // compiler sorts and checks before it writes.
 class BlobWriter {
-public:
+  public:
     explicit BlobWriter(const BlobHeaderFields& header);
 
     void reserve(size_t instances, size_t criteria, size_t pool_bytes);
@@ -78,8 +78,8 @@ public:
     void add_scalar(std::string_view field, format::Op op, format::Kind kind, uint64_t value);
     void add_range(std::string_view field, format::Kind kind, uint64_t low, uint64_t high);
     // Single-value operators on string, bytes or enum.
-    void add_bytes(std::string_view field, format::Op op, format::Kind kind,
-                   std::string_view value, bool case_insensitive);
+    void add_bytes(std::string_view field, format::Op op, format::Kind kind, std::string_view value,
+                   bool case_insensitive);
     // eq, ne (prefix 128) and cidr_contains on ip.
     void add_ip(std::string_view field, format::Op op, const IpValue& value);
 
@@ -101,9 +101,11 @@ public:
     // The finished blob. The writer is spent afterwards.
     std::vector<uint8_t> finish();
 
-private:
+  private:
     struct CriterionRecord;
     void add_record(const CriterionRecord& record);
+    void add_set(std::string_view field, format::Kind kind, size_t count, std::string_view data,
+                 bool case_insensitive);
     uint32_t add_pool_item(std::string_view bytes);
 
     BlobHeaderFields header_;

@@ -111,13 +111,13 @@ struct [[nodiscard]] Result {
 // The text of the files that diagnostics point into, so that a report can
 // show the offending line. Holds copies.
 class SourceTexts {
-public:
+  public:
     void add(std::string file, std::string text);
     // Line `line` (1-based) of `file` without its line ending; nullopt when
     // the file or line is unknown.
     std::optional<std::string_view> line(std::string_view file, uint32_t line) const;
 
-private:
+  private:
     std::map<std::string, std::string, std::less<>> texts_;
 };
 

@@ -144,13 +144,15 @@ inline uint64_t load_u64(const uint8_t* p) noexcept {
     return uint64_t{load_u32(p)} | uint64_t{load_u32(p + 4)} << 32;
 }
 // A caller broke a documented contract (an index out of range): stop.
-[[noreturn]] inline void contract_violation() noexcept { __builtin_trap(); }
+[[noreturn]] inline void contract_violation() noexcept {
+    __builtin_trap();
+}
 }  // namespace detail
 
 // Walks the members of a byte-string set (kind string, bytes or enum with op
 // in), in their stored (ascending) order.
 class ByteSetCursor {
-public:
+  public:
     ByteSetCursor() = default;
     explicit ByteSetCursor(Bytes data) noexcept : data_(data) {}
     // Stores the next member in *member and returns true; false at the end.
@@ -165,7 +167,7 @@ public:
         return true;
     }
 
-private:
+  private:
     Bytes data_;
     uint32_t pos_ = 0;
 };
@@ -173,7 +175,7 @@ private:
 // One criterion record of a blob that read_blob accepted. Accessors assume
 // the record was checked; they do no checks of their own.
 class CriterionView {
-public:
+  public:
     CriterionView() = default;
 
     uint16_t field_index() const noexcept { return detail::load_u16(record_); }
@@ -216,7 +218,7 @@ public:
     // Byte offset of this record from the start of the blob.
     uint32_t record_offset() const noexcept { return offset_; }
 
-private:
+  private:
     friend class InstanceView;
     CriterionView(const uint8_t* record, const uint8_t* pool, uint32_t offset) noexcept
         : record_(record), pool_(pool), offset_(offset) {}
@@ -232,7 +234,7 @@ private:
 
 // One instance record of a blob that read_blob accepted.
 class InstanceView {
-public:
+  public:
     InstanceView() = default;
 
     uint32_t id() const noexcept { return detail::load_u32(record_); }
@@ -252,7 +254,7 @@ public:
     // Byte offset of this record from the start of the blob.
     uint32_t record_offset() const noexcept { return static_cast<uint32_t>(record_ - blob_); }
 
-private:
+  private:
     friend class BlobView;
     InstanceView(const uint8_t* blob, const uint8_t* record, uint32_t criteria_offset,
                  const uint8_t* pool) noexcept
@@ -267,7 +269,7 @@ private:
 // A blob that read_blob checked completely. It does not own the bytes: they
 // must outlive the view and stay unchanged. Default-constructed, it is empty.
 class BlobView {
-public:
+  public:
     BlobView() = default;
 
     const uint8_t* data() const noexcept { return data_; }
@@ -285,11 +287,11 @@ public:
         if (i >= instance_count_) {
             detail::contract_violation();
         }
-        return InstanceView(data_, data_ + kHeaderSize + i * kInstanceRecordSize,
-                            criteria_offset_, data_ + pool_offset_);
+        return InstanceView(data_, data_ + kHeaderSize + i * kInstanceRecordSize, criteria_offset_,
+                            data_ + pool_offset_);
     }
 
-private:
+  private:
     friend ReadResult read_blob(const uint8_t*, size_t, const Limits&, BlobView*) noexcept;
 
     const uint8_t* data_ = nullptr;

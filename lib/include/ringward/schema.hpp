@@ -111,7 +111,7 @@ struct SensorManifest {
 
 // A parsed content file and the source positions of its parts. Move-only.
 class ContentSource {
-public:
+  public:
     struct Impl;
 
     explicit ContentSource(std::unique_ptr<Impl> impl) noexcept;
@@ -140,7 +140,7 @@ public:
     // For the library's own compiler; opaque to everyone else.
     const Impl& impl() const noexcept { return *impl_; }
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 

@@ -20,32 +20,35 @@ constexpr uint64_t align_up(uint64_t value, uint64_t alignment) {
 }
 
 // Bit k set: operator k takes that kind (docs/format.md, "Operators").
-constexpr uint16_t kind_bit(Kind kind) { return static_cast<uint16_t>(1u << static_cast<int>(kind)); }
+constexpr uint16_t kind_bit(Kind kind) {
+    return static_cast<uint16_t>(1u << static_cast<int>(kind));
+}
 constexpr uint16_t kNumeric = kind_bit(Kind::int64) | kind_bit(Kind::uint64);
 constexpr uint16_t kByteStrings = kind_bit(Kind::string) | kind_bit(Kind::bytes);
 constexpr uint16_t kAllValues = kNumeric | kind_bit(Kind::boolean) | kByteStrings |
                                 kind_bit(Kind::enumeration) | kind_bit(Kind::ip);
 constexpr uint16_t kKindsByOp[kOpCount] = {
-    kind_bit(Kind::none),                                                    // wildcard
-    kAllValues,                                                              // eq
-    kAllValues,                                                              // ne
-    kNumeric,                                                                // lt
-    kNumeric,                                                                // le
-    kNumeric,                                                                // gt
-    kNumeric,                                                                // ge
-    kNumeric,                                                                // range
+    kind_bit(Kind::none),                                                        // wildcard
+    kAllValues,                                                                  // eq
+    kAllValues,                                                                  // ne
+    kNumeric,                                                                    // lt
+    kNumeric,                                                                    // le
+    kNumeric,                                                                    // gt
+    kNumeric,                                                                    // ge
+    kNumeric,                                                                    // range
     kNumeric | kByteStrings | kind_bit(Kind::enumeration) | kind_bit(Kind::ip),  // in
-    kByteStrings,                                                            // prefix
-    kByteStrings,                                                            // suffix
-    kByteStrings,                                                            // contains
-    kind_bit(Kind::string),                                                  // glob
-    kind_bit(Kind::string),                                                  // regex
-    kind_bit(Kind::ip),                                                      // cidr_contains
+    kByteStrings,                                                                // prefix
+    kByteStrings,                                                                // suffix
+    kByteStrings,                                                                // contains
+    kind_bit(Kind::string),                                                      // glob
+    kind_bit(Kind::string),                                                      // regex
+    kind_bit(Kind::ip),                                                          // cidr_contains
 };
 
 constexpr const char* kOpNames[kOpCount] = {
-    "wildcard", "eq",     "ne",       "lt",       "le",   "gt",    "ge",           "range",
-    "in",       "prefix", "suffix",   "contains", "glob", "regex", "cidr_contains",
+    "wildcard", "eq",       "ne",    "lt",    "le",
+    "gt",       "ge",       "range", "in",    "prefix",
+    "suffix",   "contains", "glob",  "regex", "cidr_contains",
 };
 constexpr const char* kKindNames[kKindCount] = {
     "none", "int", "uint", "bool", "string", "bytes", "enum", "ip",
@@ -76,7 +79,7 @@ bool is_single_value(Op op) {
 // Holds the state of one read. Every failed check goes through fail(): break
 // there in a debugger to see the first rule a blob breaks.
 class Reader {
-public:
+  public:
     Reader(const uint8_t* data, uint64_t size, const Limits& limits)
         : data_(data), size_(size), limits_(limits) {}
 
@@ -88,7 +91,7 @@ public:
     uint32_t criteria_offset() const { return static_cast<uint32_t>(criteria_offset_); }
     uint32_t pool_offset() const { return static_cast<uint32_t>(pool_offset_); }
 
-private:
+  private:
     bool fail(ReadError error, uint64_t offset) {
         error_ = error;
         offset_ = static_cast<uint32_t>(offset);
@@ -178,8 +181,8 @@ bool Reader::read_sections() {
     }
     pool_offset_ = load_u32(data_ + 64);
     pool_size_ = load_u32(data_ + 68);
-    return placed(pool_offset_, criteria_offset_ + uint64_t{criterion_count_} * kCriterionRecordSize,
-                  64) &&
+    return placed(pool_offset_,
+                  criteria_offset_ + uint64_t{criterion_count_} * kCriterionRecordSize, 64) &&
            check(pool_size_ <= size_ - pool_offset_, ReadError::section_out_of_bounds, 68) &&
            check(pool_size_ % kPoolAlignment == 0, ReadError::pool_unaligned, 68) &&
            check(pool_size_ == size_ - pool_offset_, ReadError::trailing_bytes,
@@ -231,8 +234,8 @@ bool Reader::read_inline(uint32_t record, Op op, Kind kind) {
         return false;
     }
     const bool numeric = kind == Kind::int64 || kind == Kind::uint64;
-    const bool uses_value0 = (numeric && (single || op == Op::range)) ||
-                             (kind == Kind::boolean && single);
+    const bool uses_value0 =
+        (numeric && (single || op == Op::range)) || (kind == Kind::boolean && single);
     const bool uses_value1 = numeric && op == Op::range;
     return check(uses_value0 || value0 == 0, ReadError::unused_value, record + 32) &&
            check(uses_value1 || value1 == 0, ReadError::unused_value, record + 40) &&
@@ -409,8 +412,8 @@ bool Reader::read_instance(uint32_t index, uint32_t* expected_first, uint32_t* p
     // *expected_first <= criterion_count_ holds here, so the subtraction
     // cannot wrap.
     if (!check(first == *expected_first, ReadError::criterion_run_mismatch, record + 12) ||
-        !check(count <= limits_.max_criteria_per_instance_incl,
-               ReadError::instance_criteria_limit, record + 16) ||
+        !check(count <= limits_.max_criteria_per_instance_incl, ReadError::instance_criteria_limit,
+               record + 16) ||
         !check(count <= criterion_count_ - first, ReadError::criterion_run_past_table,
                record + 16) ||
         !check(load_u32(r + 20) == 0, ReadError::instance_reserved, record + 20)) {

@@ -70,7 +70,9 @@ const char* severity_name(Severity severity) noexcept {
     return "error";
 }
 
-std::span<const CodeInfo> all_codes() noexcept { return kCodes; }
+std::span<const CodeInfo> all_codes() noexcept {
+    return kCodes;
+}
 
 const CodeInfo& code_info(Code code) noexcept {
     const auto* it = std::lower_bound(
@@ -83,7 +85,9 @@ const CodeInfo& code_info(Code code) noexcept {
     return *it;
 }
 
-std::string code_id(Code code) { return fmt::format("RW{:04}", static_cast<uint16_t>(code)); }
+std::string code_id(Code code) {
+    return fmt::format("RW{:04}", static_cast<uint16_t>(code));
+}
 
 std::optional<Code> find_code(std::string_view id_or_name) noexcept {
     for (const CodeInfo& info : kCodes) {
@@ -154,10 +158,9 @@ std::string render_text(const Diagnostic& d, const SourceTexts* sources, TextSty
     const char* bold = style.color ? kBold : "";
     const char* reset = style.color ? kReset : "";
     const char* severity = style.color ? severity_color(d.severity) : "";
-    std::string out = fmt::format("{}{}:{} {}{}[{}]{}: {}{}{}\n", bold,
-                                  location_prefix(d.location), reset, severity,
-                                  severity_name(d.severity), code_id(d.code), reset, bold,
-                                  d.message, reset);
+    std::string out = fmt::format("{}{}:{} {}{}[{}]{}: {}{}{}\n", bold, location_prefix(d.location),
+                                  reset, severity, severity_name(d.severity), code_id(d.code),
+                                  reset, bold, d.message, reset);
     const Location& at = d.location;
     const std::optional<std::string_view> line =
         sources != nullptr ? sources->line(at.file, at.line) : std::nullopt;
