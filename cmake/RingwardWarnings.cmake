@@ -6,7 +6,7 @@ function(ringward_set_warnings target)
   endif()
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wcast-align -Wformat=2
-    -Wimplicit-fallthrough -Wnull-dereference -Wundef
+    -Wimplicit-fallthrough -Wundef
     $<$<COMPILE_LANGUAGE:CXX>:-Wold-style-cast -Wnon-virtual-dtor -Woverloaded-virtual>)
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 12)
     # GCC 12 at -O2/-O3 reports -Wrestrict and -Wstringop-overflow inside

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -119,6 +120,12 @@ class BlobWriter {
     uint32_t criteria_in_instance_ = 0;
     std::vector<size_t> order_;
 };
+
+// A criterion's operator and value(s) for people: `wildcard`, `eq 4`,
+// `suffix (case-insensitive) "\\cmd.exe"`, `range 1..1024`,
+// `in {22, 23}`, `cidr_contains 10.0.0.0/8`. Strings are quoted with C
+// escapes; bytes are hex.
+std::string describe_criterion(const format::CriterionView& criterion);
 
 // Writes the canonical encoding of what `blob` says, through BlobWriter. For
 // a blob that read_blob accepted, this gives back the identical bytes: the

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ringward/format.hpp"
+
 namespace ringward {
 
 enum class Severity : uint8_t { note, warning, error };
@@ -82,6 +84,12 @@ struct Diagnostic {
 // A diagnostic with the code's own severity.
 Diagnostic make_diagnostic(Code code, std::string message, Location location = {},
                            std::string help = {});
+
+// RW01nn for reader error nn. `error` must not be ok.
+Code code_for(format::ReadError error) noexcept;
+// The diagnostic for a blob that read_blob refused: its code, message and
+// byte offset, in `file`.
+Diagnostic blob_diagnostic(const format::ReadResult& result, std::string file);
 
 bool has_errors(std::span<const Diagnostic> diagnostics) noexcept;
 size_t count_severity(std::span<const Diagnostic> diagnostics, Severity severity) noexcept;

@@ -105,8 +105,8 @@ struct SensorManifest {
     // Where sensor_version is written.
     Location location;
 
-    // The first entry with this id and version, or null.
-    const SuppliedTemplateType* find(uint32_t id, uint32_t version) const noexcept;
+    // The first entry with this template type id and version, or null.
+    const SuppliedTemplateType* find(uint32_t id, uint32_t template_version) const noexcept;
 };
 
 // A parsed content file and the source positions of its parts. Move-only.

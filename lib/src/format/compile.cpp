@@ -86,12 +86,12 @@ std::string kinds_taken_by(Op op) {
     return out;
 }
 
-std::string value_count_rule(Op op, const format::Limits& limits) {
+std::string value_count_rule(Op op) {
     switch (op) {
         case Op::range:
             return "exactly two values, low then high";
         case Op::in:
-            return fmt::format("between 1 and {} distinct values", limits.max_set_size_incl);
+            return "one or more distinct values";
         default:
             return "exactly one value";
     }
@@ -296,16 +296,18 @@ void Compiler::criterion(size_t i, size_t k) {
         }
     }
     const auto count = static_cast<size_t>(c.values_size());
-    const bool count_ok = op == Op::range ? count == 2
-                          : op == Op::in  ? count >= 1 && count <= limits_.max_set_size_incl
-                                          : count == 1;
+    const bool count_ok = op == Op::range ? count == 2 : op == Op::in ? count >= 1 : count == 1;
     if (!count_ok) {
-        report_criterion(
-            Code::value_count,
-            fmt::format("operator {} on '{}' has {} value{}", format::op_name(op), c.field(), count,
-                        count == 1 ? "" : "s"),
-            i, k, std::nullopt,
-            fmt::format("{} takes {}", format::op_name(op), value_count_rule(op, limits_)));
+        report_criterion(Code::value_count,
+                         fmt::format("operator {} on '{}' has {} value{}", format::op_name(op),
+                                     c.field(), count, count == 1 ? "" : "s"),
+                         i, k, std::nullopt,
+                         fmt::format("{} takes {}", format::op_name(op), value_count_rule(op)));
+    } else if (op == Op::in && count > limits_.max_set_size_incl) {
+        report_criterion(Code::format_limit,
+                         fmt::format("the set on '{}' has {} members; the limit is {}", c.field(),
+                                     count, limits_.max_set_size_incl),
+                         i, k);
     }
     if (kind && !format::op_takes_kind(op, *kind)) {
         report_criterion(Code::operator_kind_mismatch,

@@ -119,6 +119,21 @@ Diagnostic make_diagnostic(Code code, std::string message, Location location, st
     return d;
 }
 
+Code code_for(format::ReadError error) noexcept {
+    if (error == format::ReadError::ok) {
+        std::abort();  // Contract: only failures have a code.
+    }
+    return static_cast<Code>(100 + static_cast<uint16_t>(error));
+}
+
+Diagnostic blob_diagnostic(const format::ReadResult& result, std::string file) {
+    Location location;
+    location.file = std::move(file);
+    location.blob_offset = result.offset;
+    return make_diagnostic(code_for(result.error), format::read_error_message(result.error),
+                           std::move(location));
+}
+
 bool has_errors(std::span<const Diagnostic> diagnostics) noexcept {
     return count_severity(diagnostics, Severity::error) > 0;
 }

@@ -1,0 +1,48 @@
+// What every subcommand shares: exit codes, printing diagnostics, the
+// options each input-reading command takes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "ringward/diagnostic.hpp"
+#include "ringward/schema.hpp"
+
+namespace ringward::cli {
+
+// minisign's convention, which scripts rely on.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRejected = 1;
+inline constexpr int kExitUsage = 2;
+
+// A subcommand's body, run after parsing; returns the exit code.
+using Runner = std::function<int()>;
+
+// Adds each subcommand to `app`; the returned runner runs it.
+Runner add_compile(CLI::App& app);
+Runner add_inspect(CLI::App& app);
+
+// Colour on stderr: only on a terminal, and never when NO_COLOR is set to
+// anything non-empty (no-color.org).
+bool stderr_color();
+
+// Prints each diagnostic compiler-style to stderr.
+void print_diagnostics(std::span<const Diagnostic> diagnostics, const SourceTexts& sources);
+
+// 2 when any error is about the environment (unreadable input, unwritable
+// output, unknown format), else 1 when any error remains, else 0.
+int exit_code_for(std::span<const Diagnostic> diagnostics);
+
+// --input-format text|json|binary, validated by CLI11.
+CLI::Option* add_input_format_option(CLI::App& command, std::string& value);
+// The LoadOptions for a flag value ("" means: from the file name).
+LoadOptions load_options(const std::string& input_format);
+
+// Adds --version to a subcommand, so that every subcommand answers it.
+void add_version_flag(CLI::App& command);
+
+}  // namespace ringward::cli

@@ -1,0 +1,106 @@
+// Validation: whether content may ship. Always runs on the blob, through the
+// one reader, against a registry and every sensor build the content targets
+// (DESIGN.md, "The failure this exists to prevent").
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ringward/compile.hpp"
+#include "ringward/diagnostic.hpp"
+#include "ringward/format.hpp"
+#include "ringward/schema.hpp"
+
+namespace ringward {
+
+// The validator's limits, all inclusive, on top of the blob reader's.
+struct ValidationLimits {
+    // Applied when the blob is read (docs/format.md, "Limits").
+    format::Limits blob;
+    // Interpreters keep a template type's inputs in a fixed array.
+    uint32_t max_fields_per_template_type_incl = 256;
+    // A registry is a table a sensor build carries in memory.
+    uint32_t max_template_types_incl = 4096;
+    // Members of an in-set a sensor matches at run time.
+    uint32_t max_set_size_incl = 4096;
+    // Length of a string or bytes value when its field sets no
+    // max_length_incl.
+    uint32_t default_max_length_incl = 4096;
+    // RE2 patterns: the text, and the compiled program's size (RE2's
+    // ProgramSize), which bounds the matcher's memory and time per byte.
+    uint32_t max_regex_length_incl = 1024;
+    uint32_t max_regex_program_size_incl = 2000;
+};
+
+struct ValidateOptions {
+    ValidationLimits limits;
+};
+
+// A registry and the sensor manifests that passed their own checks (RW05xx,
+// RW06xx), indexed for lookups. Content is validated against one of these.
+// Move-only.
+class ValidationTarget {
+  public:
+    struct Impl;
+
+    // Checks the registry on its own and the manifests against it. The
+    // diagnostics hold every finding; the value is set only when there are no
+    // errors.
+    static Result<ValidationTarget> create(Registry registry, std::vector<SensorManifest> manifests,
+                                           const ValidateOptions& options = {});
+
+    ValidationTarget(ValidationTarget&&) noexcept;
+    ValidationTarget& operator=(ValidationTarget&&) noexcept;
+    ~ValidationTarget();
+
+    const Registry& registry() const noexcept;
+    std::span<const SensorManifest> manifests() const noexcept;
+    const Impl& impl() const noexcept { return *impl_; }
+
+  private:
+    explicit ValidationTarget(std::unique_ptr<Impl> impl) noexcept;
+    std::unique_ptr<Impl> impl_;
+};
+
+// A blob that passed validation: the only thing sign() accepts, so no path
+// signs bytes that were not validated (STYLE.md 5). Owns its bytes; the view
+// reads them. Move-only, because the view points into the bytes.
+class ValidatedBlob {
+  public:
+    ValidatedBlob(ValidatedBlob&&) noexcept = default;
+    ValidatedBlob& operator=(ValidatedBlob&&) noexcept = default;
+    ValidatedBlob(const ValidatedBlob&) = delete;
+    ValidatedBlob& operator=(const ValidatedBlob&) = delete;
+
+    const std::vector<uint8_t>& bytes() const noexcept { return *bytes_; }
+    const format::BlobView& view() const noexcept { return view_; }
+
+  private:
+    friend struct ValidatorAccess;
+    ValidatedBlob(std::unique_ptr<std::vector<uint8_t>> bytes, format::BlobView view) noexcept
+        : bytes_(std::move(bytes)), view_(view) {}
+
+    // Behind a pointer so that moving the object does not move the bytes the
+    // view points into.
+    std::unique_ptr<std::vector<uint8_t>> bytes_;
+    format::BlobView view_;
+};
+
+// Validates a blob exactly as it would ship. `file` names it in diagnostics,
+// whose locations are blob byte offsets (plus instance id, field and sensor
+// version where they apply). The value is set only when there are no errors
+// (warnings are returned beside it).
+Result<ValidatedBlob> validate_blob(std::vector<uint8_t> bytes, std::string file,
+                                    const ValidationTarget& target,
+                                    const ValidateOptions& options = {});
+
+// Compiles content and validates the resulting blob, mapping every finding
+// back to its source location (line and column for text, field path for JSON
+// and binary) while keeping the blob offset.
+Result<ValidatedBlob> validate_content(const ContentSource& content, const ValidationTarget& target,
+                                       const ValidateOptions& options = {});
+
+}  // namespace ringward

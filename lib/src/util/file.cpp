@@ -1,0 +1,186 @@
+#include "ringward/file.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace ringward {
+namespace {
+
+std::string reason(int error) {
+    return std::strerror(error);
+}
+
+Diagnostic unwritable(const std::string& path, const std::string& what, int error) {
+    Location location;
+    location.file = path;
+    return make_diagnostic(Code::output_unwritable,
+                           fmt::format("cannot write {}: {}: {}", path, what, reason(error)),
+                           std::move(location));
+}
+
+std::string parent_folder(const std::string& path) {
+    const size_t slash = path.rfind('/');
+    if (slash == std::string::npos) {
+        return ".";
+    }
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// Closes the descriptor when it goes out of scope, keeping errno intact.
+class Fd {
+  public:
+    explicit Fd(int fd) : fd_(fd) {}
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd() {
+        if (fd_ >= 0) {
+            const int saved = errno;
+            ::close(fd_);
+            errno = saved;
+        }
+    }
+    int get() const { return fd_; }
+    // Closes now and reports close's own failure (NFS reports write errors
+    // there).
+    int close() {
+        const int rc = ::close(fd_);
+        fd_ = -1;
+        return rc;
+    }
+
+  private:
+    int fd_;
+};
+
+}  // namespace
+
+Result<std::string> read_file(const std::string& path, uint64_t max_size_incl) {
+    Location location;
+    location.file = path;
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    struct stat st {};
+    if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0) {
+        return Result<std::string>::failure(
+            make_diagnostic(Code::input_unreadable,
+                            fmt::format("cannot open {}: {}", path, reason(errno)), location));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        return Result<std::string>::failure(make_diagnostic(
+            Code::input_unreadable, fmt::format("cannot read {}: it is a folder", path), location));
+    }
+    if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > max_size_incl) {
+        return Result<std::string>::failure(make_diagnostic(
+            Code::input_too_large,
+            fmt::format("{} is {} bytes; the limit is {}", path, st.st_size, max_size_incl),
+            location));
+    }
+    std::string data;
+    if (S_ISREG(st.st_mode)) {
+        data.reserve(static_cast<size_t>(st.st_size));
+    }
+    // Read to the end rather than trusting st_size: pipes and files that
+    // grow still stop at the limit.
+    char buffer[1 << 16];
+    for (;;) {
+        const ssize_t n = ::read(fd.get(), buffer, sizeof(buffer));
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            return Result<std::string>::failure(
+                make_diagnostic(Code::input_unreadable,
+                                fmt::format("cannot read {}: {}", path, reason(errno)), location));
+        }
+        if (n == 0) {
+            break;
+        }
+        if (static_cast<uint64_t>(n) > max_size_incl - data.size()) {
+            return Result<std::string>::failure(make_diagnostic(
+                Code::input_too_large,
+                fmt::format("{} is larger than the limit of {} bytes", path, max_size_incl),
+                location));
+        }
+        data.append(buffer, static_cast<size_t>(n));
+    }
+    return Result<std::string>::success(std::move(data));
+}
+
+std::optional<Diagnostic> write_file_atomic(const std::string& path, std::string_view text,
+                                            const WriteOptions& options) {
+    return write_file_atomic(
+        path, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()), options);
+}
+
+std::optional<Diagnostic> write_file_atomic(const std::string& path, std::span<const uint8_t> bytes,
+                                            const WriteOptions& options) {
+    if (path.empty()) {
+        return make_diagnostic(Code::output_unwritable, "no output file name given");
+    }
+    std::string temp = path + ".tmp.XXXXXX";
+    // mkostemp creates the file 0600: nothing can read a secret before the
+    // final mode is set.
+    Fd fd(::mkostemp(temp.data(), O_CLOEXEC));
+    if (fd.get() < 0) {
+        return unwritable(path, "cannot create a temporary file beside it", errno);
+    }
+    const auto fail = [&](const char* what) {
+        const int error = errno;
+        ::unlink(temp.c_str());
+        return unwritable(path, what, error);
+    };
+    size_t written = 0;
+    while (written < bytes.size()) {
+        const ssize_t n = ::write(fd.get(), bytes.data() + written, bytes.size() - written);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            return fail("write failed");
+        }
+        written += static_cast<size_t>(n);
+    }
+    if (::fchmod(fd.get(), options.mode) != 0) {
+        return fail("cannot set its mode");
+    }
+    if (::fsync(fd.get()) != 0) {
+        return fail("fsync failed");
+    }
+    if (fd.close() != 0) {
+        return fail("close failed");
+    }
+    if (options.overwrite) {
+        if (::rename(temp.c_str(), path.c_str()) != 0) {
+            return fail("rename failed");
+        }
+    } else {
+        // link() fails with EEXIST instead of replacing: the existence check
+        // and the write are one step, with no window between them.
+        if (::link(temp.c_str(), path.c_str()) != 0) {
+            const int error = errno;
+            ::unlink(temp.c_str());
+            if (error == EEXIST) {
+                Location location;
+                location.file = path;
+                return make_diagnostic(
+                    Code::output_unwritable,
+                    fmt::format("{} exists already; it is not overwritten", path),
+                    std::move(location), "remove it, choose another name, or pass --force");
+            }
+            return unwritable(path, "link failed", error);
+        }
+        ::unlink(temp.c_str());
+    }
+    // The rename is durable only once the folder entry is.
+    Fd folder(::open(parent_folder(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (folder.get() >= 0) {
+        ::fsync(folder.get());
+    }
+    return std::nullopt;
+}
+
+}  // namespace ringward

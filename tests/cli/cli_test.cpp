@@ -1,0 +1,185 @@
+// The ringward command as scripts see it: exit codes, what it prints, what it
+// writes and what it leaves alone.
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "support/run.hpp"
+
+using ringward::test::read_text;
+using ringward::test::run_cli;
+using ringward::test::source_path;
+using ringward::test::TempDir;
+using ringward::test::write_text;
+
+namespace {
+
+const char* const kGoodContent =
+    "channel: 7\n"
+    "content_version: 3\n"
+    "sensor_range { min: \"7.11.0\" max: \"7.13.0\" }\n"
+    "instances {\n"
+    "  id: 2\n"
+    "  template_type { id: 3 version: 1 }\n"
+    "  criteria { field: \"remote_ip\" op: OP_CIDR_CONTAINS values { ip: \"10.0.0.0/8\" } }\n"
+    "  criteria { field: \"remote_port\" op: OP_IN values { uint: 443 } values { uint: 22 } }\n"
+    "}\n"
+    "instances {\n"
+    "  id: 1\n"
+    "  template_type { id: 1 version: 1 }\n"
+    "  criteria { field: \"image_path\" op: OP_SUFFIX case_insensitive: true\n"
+    "             values { string: \"\\\\powershell.exe\" } }\n"
+    "}\n";
+
+const char* const kBadContent =
+    "channel: 7\n"
+    "content_version: 3\n"
+    "sensor_range { min: \"7.11.0\" max: \"7.13.0\" }\n"
+    "instances {\n"
+    "  id: 1\n"
+    "  template_type { id: 3 version: 1 }\n"
+    "  criteria { field: \"remote_ip\" op: OP_EQ values { ip: \"10.0.0.300\" } }\n"
+    "}\n";
+
+google::protobuf::Struct parse_json(const std::string& text) {
+    google::protobuf::Struct document;
+    const auto status = google::protobuf::util::JsonStringToMessage(text, &document);
+    INFO(text);
+    REQUIRE(status.ok());
+    return document;
+}
+
+}  // namespace
+
+TEST_CASE("--help and --version answer for the tool and every subcommand") {
+    for (const std::vector<std::string>& prefix :
+         {std::vector<std::string>{}, {"compile"}, {"inspect"}}) {
+        INFO("subcommand: " << (prefix.empty() ? "(none)" : prefix[0]));
+        auto args = prefix;
+        args.push_back("--help");
+        const auto help = run_cli(args);
+        CHECK(help.exit_code == 0);
+        CHECK_THAT(help.out, Catch::Contains("Usage"));
+        args.back() = "--version";
+        const auto version = run_cli(args);
+        CHECK(version.exit_code == 0);
+        CHECK_THAT(version.out, Catch::StartsWith("ringward 0."));
+    }
+}
+
+TEST_CASE("usage errors exit 2") {
+    CHECK(run_cli({}).exit_code == 2);
+    CHECK(run_cli({"frobnicate"}).exit_code == 2);
+    CHECK(run_cli({"compile"}).exit_code == 2);
+    CHECK(run_cli({"compile", "x.txtpb"}).exit_code == 2);
+    CHECK(run_cli({"compile", "--no-such-flag", "x.txtpb", "-o", "y"}).exit_code == 2);
+    CHECK(run_cli({"inspect", "--format", "xml", "x.rwc"}).exit_code == 2);
+}
+
+TEST_CASE("compile writes the blob and inspect reads it back") {
+    TempDir dir;
+    write_text(dir.file("c.txtpb"), kGoodContent);
+    const auto compiled = run_cli({"compile", dir.file("c.txtpb"), "-o", dir.file("c.rwc")});
+    INFO(compiled.err);
+    REQUIRE(compiled.exit_code == 0);
+    CHECK_THAT(compiled.err, Catch::Contains("2 instances, 3 criteria"));
+    const std::string blob = read_text(dir.file("c.rwc"));
+    REQUIRE(blob.size() > 80);
+    CHECK(blob.substr(0, 4) == "\x89RWC");
+
+    const auto shown = run_cli({"inspect", dir.file("c.rwc")});
+    INFO(shown.err);
+    REQUIRE(shown.exit_code == 0);
+    CHECK_THAT(shown.out, Catch::Contains("channel          7"));
+    CHECK_THAT(shown.out, Catch::Contains("sensor range     7.11.0 .. 7.13.0"));
+    CHECK_THAT(shown.out, Catch::Contains("instance 1  template type 1 v1"));
+    CHECK_THAT(shown.out, Catch::Contains("suffix (case-insensitive) \"\\\\powershell.exe\""));
+    CHECK_THAT(shown.out, Catch::Contains("in {22, 443}"));
+    CHECK_THAT(shown.out, Catch::Contains("cidr_contains 10.0.0.0/8"));
+
+    SECTION("compiling twice gives the same bytes") {
+        REQUIRE(
+            run_cli({"compile", "-q", dir.file("c.txtpb"), "-o", dir.file("d.rwc")}).exit_code ==
+            0);
+        CHECK(read_text(dir.file("d.rwc")) == blob);
+    }
+    SECTION("inspect of the source shows the same content with source lines") {
+        const auto source = run_cli({"inspect", dir.file("c.txtpb")});
+        REQUIRE(source.exit_code == 0);
+        CHECK_THAT(source.out, Catch::Contains("instance 1  template type 1 v1  (1 criteria, "
+                                               "@0x50, line 10)"));
+    }
+    SECTION("inspect --format json parses back") {
+        const auto json = run_cli({"inspect", "--format", "json", dir.file("c.rwc")});
+        REQUIRE(json.exit_code == 0);
+        const auto document = parse_json(json.out);
+        const auto& fields = document.fields();
+        CHECK(fields.at("kind").string_value() == "blob");
+        CHECK(fields.at("channel").number_value() == 7);
+        CHECK(fields.at("content_version").string_value() == "3");
+        CHECK(fields.at("instance_count").number_value() == 2);
+        const auto& instances = fields.at("instances").list_value().values();
+        REQUIRE(instances.size() == 2);
+        const auto& first = instances[0].struct_value().fields();
+        CHECK(first.at("id").number_value() == 1);
+        const auto& criteria = first.at("criteria").list_value().values();
+        REQUIRE(criteria.size() == 1);
+        const auto& criterion = criteria[0].struct_value().fields();
+        CHECK(criterion.at("field").string_value() == "image_path");
+        CHECK(criterion.at("op").string_value() == "suffix");
+        CHECK(criterion.at("kind").string_value() == "string");
+        CHECK(criterion.at("case_insensitive").bool_value());
+    }
+}
+
+TEST_CASE("compile refuses bad content with exit 1, a located diagnostic, and no output") {
+    TempDir dir;
+    write_text(dir.file("bad.txtpb"), kBadContent);
+    const auto result = run_cli({"compile", dir.file("bad.txtpb"), "-o", dir.file("bad.rwc")});
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.err, Catch::Contains(dir.file("bad.txtpb") + ":7:"));
+    CHECK_THAT(result.err, Catch::Contains("error[RW0209]"));
+    CHECK_THAT(result.err, Catch::Contains("^"));
+    CHECK_FALSE(std::filesystem::exists(dir.file("bad.rwc")));
+
+    SECTION("an existing output is left as it was") {
+        write_text(dir.file("bad.rwc"), "previous");
+        CHECK(run_cli({"compile", dir.file("bad.txtpb"), "-o", dir.file("bad.rwc")}).exit_code ==
+              1);
+        CHECK(read_text(dir.file("bad.rwc")) == "previous");
+    }
+    SECTION("no colour when the output is not a terminal") {
+        CHECK(result.err.find('\x1b') == std::string::npos);
+    }
+}
+
+TEST_CASE("I/O problems exit 2") {
+    TempDir dir;
+    CHECK(run_cli({"compile", dir.file("missing.txtpb"), "-o", dir.file("x.rwc")}).exit_code == 2);
+    write_text(dir.file("c.txtpb"), kGoodContent);
+    CHECK(run_cli({"compile", dir.file("c.txtpb"), "-o", dir.file("no/such/folder/x.rwc")})
+              .exit_code == 2);
+    write_text(dir.file("c.unknown"), kGoodContent);
+    CHECK(run_cli({"compile", dir.file("c.unknown"), "-o", dir.file("x.rwc")}).exit_code == 2);
+    CHECK(run_cli(
+              {"compile", "--input-format", "text", dir.file("c.unknown"), "-o", dir.file("x.rwc")})
+              .exit_code == 0);
+    const auto leftovers = std::distance(std::filesystem::directory_iterator(dir.path()),
+                                         std::filesystem::directory_iterator());
+    CHECK(leftovers == 3);  // c.txtpb, c.unknown, x.rwc: no temporary files left behind
+}
+
+TEST_CASE("inspect refuses a corrupt blob with its reader code and offset") {
+    TempDir dir;
+    write_text(dir.file("c.txtpb"), kGoodContent);
+    REQUIRE(run_cli({"compile", "-q", dir.file("c.txtpb"), "-o", dir.file("c.rwc")}).exit_code ==
+            0);
+    std::string blob = read_text(dir.file("c.rwc"));
+    blob += '\0';  // one trailing byte
+    write_text(dir.file("long.rwc"), blob);
+    const auto result = run_cli({"inspect", dir.file("long.rwc")});
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.err, Catch::Contains(dir.file("long.rwc") + "@0x10: error[RW0107]"));
+}
