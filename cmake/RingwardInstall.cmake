@@ -35,6 +35,10 @@ install(FILES
   ${PROJECT_BINARY_DIR}/ringwardConfigVersion.cmake
   DESTINATION ${RINGWARD_CMAKE_DIR})
 
+# Relocatable: the prefix is found from the .pc file's own folder, so the
+# package works wherever it is installed or copied.
+file(RELATIVE_PATH RINGWARD_PC_TO_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
+string(REGEX REPLACE "/$" "" RINGWARD_PC_TO_PREFIX "${RINGWARD_PC_TO_PREFIX}")
 foreach(pc ringward ringward-loader)
   configure_file(${PROJECT_SOURCE_DIR}/cmake/${pc}.pc.in ${PROJECT_BINARY_DIR}/${pc}.pc @ONLY)
   install(FILES ${PROJECT_BINARY_DIR}/${pc}.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
