@@ -41,10 +41,34 @@ Location at(const std::string& file, Position position, std::string path) {
     return location;
 }
 
+// protobuf reports an unknown field at the token after its name; point at
+// the name itself ("colour" in `colour: 3`), which is what needs fixing.
+uint32_t unknown_field_column(std::string_view text, uint32_t line, uint32_t column,
+                              const std::string& message) {
+    const std::string marker = "no field named \"";
+    const size_t start = message.find(marker);
+    if (start == std::string::npos || line == 0 || column == 0) {
+        return column;
+    }
+    const size_t end = message.find('"', start + marker.size());
+    const std::string name = message.substr(start + marker.size(), end - start - marker.size());
+    size_t offset = 0;
+    for (uint32_t current = 1; current < line; ++current) {
+        offset = text.find('\n', offset);
+        if (offset == std::string_view::npos) {
+            return column;
+        }
+        ++offset;
+    }
+    const std::string_view before = text.substr(offset, column - 1);
+    const size_t found = before.rfind(name);
+    return found == std::string_view::npos ? column : static_cast<uint32_t>(found) + 1;
+}
+
 // Collects every error the text parser reports, as RW0004 diagnostics.
 class TextErrors : public pb::io::ErrorCollector {
   public:
-    explicit TextErrors(const std::string& file) : file_(file) {}
+    TextErrors(const std::string& file, std::string_view text) : file_(file), text_(text) {}
 
     void AddError(int line, pb::io::ColumnNumber column, const std::string& message) override {
         add(Severity::error, line, column, message);
@@ -62,12 +86,14 @@ class TextErrors : public pb::io::ErrorCollector {
         // protobuf counts from 0, and reports -1 when it has no position.
         location.line = line >= 0 ? static_cast<uint32_t>(line) + 1 : 0;
         location.column = line >= 0 && column >= 0 ? static_cast<uint32_t>(column) + 1 : 0;
+        location.column = unknown_field_column(text_, location.line, location.column, message);
         Diagnostic d = make_diagnostic(Code::syntax_error, message, std::move(location));
         d.severity = severity;
         diagnostics_.push_back(std::move(d));
     }
 
     const std::string& file_;
+    std::string_view text_;
     std::vector<Diagnostic> diagnostics_;
 };
 
@@ -146,7 +172,7 @@ std::vector<Diagnostic> parse_message(std::string_view bytes, const std::string&
     switch (format) {
         case InputFormat::text: {
             pb::TextFormat::Parser parser;
-            TextErrors errors(file);
+            TextErrors errors(file, bytes);
             parser.RecordErrorsTo(&errors);
             parser.SetRecursionLimit(options.max_nesting_depth_incl);
             parser.WriteLocationsTo(tree);
