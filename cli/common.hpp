@@ -10,7 +10,9 @@
 #include <string>
 
 #include "ringward/diagnostic.hpp"
+#include "ringward/report.hpp"
 #include "ringward/schema.hpp"
+#include "ringward/validate.hpp"
 
 namespace ringward::cli {
 
@@ -25,6 +27,7 @@ using Runner = std::function<int()>;
 // Adds each subcommand to `app`; the returned runner runs it.
 Runner add_compile(CLI::App& app);
 Runner add_inspect(CLI::App& app);
+Runner add_validate(CLI::App& app);
 
 // Colour on stderr: only on a terminal, and never when NO_COLOR is set to
 // anything non-empty (no-color.org).
@@ -44,5 +47,31 @@ LoadOptions load_options(const std::string& input_format);
 
 // Adds --version to a subcommand, so that every subcommand answers it.
 void add_version_flag(CLI::App& command);
+
+// --registry and --manifests: what content is validated against.
+struct TargetArgs {
+    std::string registry;
+    std::vector<std::string> manifests;
+};
+// Adds both options; `required` makes them mandatory (validate, sign) rather
+// than a pair that is all or nothing (compile).
+void add_target_options(CLI::App& command, TargetArgs& args, bool required);
+
+// Loads the registry and manifests and checks them, adding every input to
+// report.files, every finding to report.diagnostics and every text to
+// sources. nullopt when there is no usable target (the findings say why).
+std::optional<ValidationTarget> load_target(const TargetArgs& args, Report& report,
+                                            SourceTexts& sources);
+
+// Validates one content file, a blob (recognised by its magic number) or a
+// source (by its name or input_format), adding it and its findings to the
+// report. The validated blob when it passes.
+std::optional<ValidatedBlob> validate_input(const std::string& path,
+                                            const std::string& input_format,
+                                            const ValidationTarget& target, Report& report,
+                                            SourceTexts& sources);
+
+// Prints a report for people on stderr: every finding, then the summary.
+void print_report(const Report& report, const SourceTexts& sources);
 
 }  // namespace ringward::cli

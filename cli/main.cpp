@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     };
     add(add_compile);
     add(add_inspect);
+    add(add_validate);
 
     try {
         app.parse(argc, argv);

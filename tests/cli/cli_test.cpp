@@ -53,7 +53,7 @@ google::protobuf::Struct parse_json(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("--help and --version answer for the tool and every subcommand") {
+TEST_CASE("help and version answer for the tool and every subcommand") {
     for (const std::vector<std::string>& prefix :
          {std::vector<std::string>{}, {"compile"}, {"inspect"}}) {
         INFO("subcommand: " << (prefix.empty() ? "(none)" : prefix[0]));

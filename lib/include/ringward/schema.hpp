@@ -133,6 +133,8 @@ class ContentSource {
     // field path. Indices are source order and must be in range.
     Location file_location() const;
     Location sensor_range_location() const;
+    // "channel", "content_version" or "sensor_range".
+    Location header_location(std::string_view field) const;
     Location instance_location(size_t instance) const;
     Location criterion_location(size_t instance, size_t criterion) const;
     Location value_location(size_t instance, size_t criterion, size_t value) const;

@@ -39,16 +39,18 @@ struct ValidateOptions {
     ValidationLimits limits;
 };
 
-// A registry and the sensor manifests that passed their own checks (RW05xx,
-// RW06xx), indexed for lookups. Content is validated against one of these.
-// Move-only.
+// A registry and the sensor manifests, checked (RW05xx, RW06xx, RW07xx) and
+// indexed for lookups. Content is validated against one of these. Move-only.
 class ValidationTarget {
   public:
     struct Impl;
 
-    // Checks the registry on its own and the manifests against it. The
-    // diagnostics hold every finding; the value is set only when there are no
-    // errors.
+    // Checks the registry on its own and the manifests against it; the
+    // diagnostics hold every finding. The value is set when the registry has
+    // no errors: content cannot be judged against a broken registry. Manifest
+    // errors do not prevent the value (content that uses a broken entry gets
+    // its own findings, such as RW0304), but they are errors all the same: a
+    // caller that signs must refuse when any diagnostic is an error.
     static Result<ValidationTarget> create(Registry registry, std::vector<SensorManifest> manifests,
                                            const ValidateOptions& options = {});
 

@@ -22,6 +22,8 @@ struct ContentSource::Impl {
         uint32_t line = 0;
         uint32_t column = 0;
     };
+    Position channel;
+    Position content_version;
     Position sensor_range;
     std::vector<Position> instances;
     // criteria of instance i: criteria[criteria_begin[i] .. criteria_begin[i + 1])

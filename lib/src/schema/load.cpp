@@ -369,6 +369,8 @@ SensorManifest to_manifest(const v1::SensorManifest& message,
 void record_content_positions(ContentSource::Impl& impl,
                               const pb::TextFormat::ParseInfoTree& tree) {
     const v1::ContentFile& message = impl.message;
+    impl.channel = field_position(&tree, message, "channel");
+    impl.content_version = field_position(&tree, message, "content_version");
     impl.sensor_range = field_position(&tree, message, "sensor_range");
     const auto instance_count = static_cast<size_t>(message.instances_size());
     impl.instances.resize(instance_count);
@@ -668,6 +670,14 @@ Location ContentSource::file_location() const {
 
 Location ContentSource::sensor_range_location() const {
     return at(impl_->file, impl_->sensor_range, "sensor_range");
+}
+
+Location ContentSource::header_location(std::string_view field) const {
+    const Position position = field == "channel"           ? impl_->channel
+                              : field == "content_version" ? impl_->content_version
+                              : field == "sensor_range"    ? impl_->sensor_range
+                                                           : Position{};
+    return at(impl_->file, position, std::string(field));
 }
 
 namespace {

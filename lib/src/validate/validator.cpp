@@ -1,0 +1,770 @@
+// Content validation: always on the blob, through the one reader, against
+// the registry and every targeted sensor build. Diagnostics are built only
+// when something is wrong; the passing path allocates nothing per criterion.
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <tuple>
+#include <unordered_map>
+
+#include "schema/content_source.hpp"
+#include "util/json_writer.hpp"
+#include "validate/glob.hpp"
+#include "validate/target.hpp"
+
+namespace ringward {
+
+// The one way to make a ValidatedBlob.
+struct ValidatorAccess {
+    static ValidatedBlob make(std::unique_ptr<std::vector<uint8_t>> bytes, format::BlobView view) {
+        return ValidatedBlob(std::move(bytes), view);
+    }
+};
+
+namespace {
+
+using format::Kind;
+using format::Op;
+using Build = ValidationTarget::Impl::Build;
+using Type = ValidationTarget::Impl::Type;
+
+std::string_view as_view(format::Bytes bytes) {
+    return {reinterpret_cast<const char*>(bytes.data), bytes.size};
+}
+
+// A set member, for finding the source value it came from.
+struct Member {
+    Kind kind = Kind::none;
+    uint64_t scalar = 0;
+    std::string_view bytes;
+    const uint8_t* ip = nullptr;
+};
+
+// Where findings point. Blob offsets always; source positions when the blob
+// was compiled from source just now.
+class Locator {
+  public:
+    virtual ~Locator() = default;
+    virtual Location header(const char* field, uint32_t offset) const = 0;
+    virtual Location instance(uint32_t i, uint32_t offset) const = 0;
+    virtual Location criterion(uint32_t i, uint32_t k, uint32_t offset) const = 0;
+    // Value `index` of a single value or range, or the set member `member`.
+    virtual Location value(uint32_t i, uint32_t k, uint32_t index, const Member* member,
+                           uint32_t offset) const = 0;
+};
+
+class BlobLocator final : public Locator {
+  public:
+    explicit BlobLocator(std::string file) : file_(std::move(file)) {}
+    Location header(const char*, uint32_t offset) const override { return at(offset); }
+    Location instance(uint32_t, uint32_t offset) const override { return at(offset); }
+    Location criterion(uint32_t, uint32_t, uint32_t offset) const override { return at(offset); }
+    Location value(uint32_t, uint32_t, uint32_t, const Member*, uint32_t offset) const override {
+        return at(offset);
+    }
+
+  private:
+    Location at(uint32_t offset) const {
+        Location location;
+        location.file = file_;
+        location.blob_offset = offset;
+        return location;
+    }
+    std::string file_;
+};
+
+class SourceLocator final : public Locator {
+  public:
+    SourceLocator(const ContentSource& source, const std::vector<uint32_t>& order)
+        : source_(source), order_(order) {}
+
+    Location header(const char* field, uint32_t offset) const override {
+        Location location = source_.header_location(field);
+        location.blob_offset = offset;
+        return location;
+    }
+    Location instance(uint32_t i, uint32_t offset) const override {
+        Location location = source_.instance_location(order_[i]);
+        location.blob_offset = offset;
+        return location;
+    }
+    Location criterion(uint32_t i, uint32_t k, uint32_t offset) const override {
+        Location location = source_.criterion_location(order_[i], k);
+        location.blob_offset = offset;
+        return location;
+    }
+    Location value(uint32_t i, uint32_t k, uint32_t index, const Member* member,
+                   uint32_t offset) const override {
+        const auto& criterion = source_.impl()
+                                    .message.instances(static_cast<int>(order_[i]))
+                                    .criteria(static_cast<int>(k));
+        if (member != nullptr) {
+            index = source_index(criterion, *member);
+        }
+        Location location = index < static_cast<uint32_t>(criterion.values_size())
+                                ? source_.value_location(order_[i], k, index)
+                                : source_.criterion_location(order_[i], k);
+        location.blob_offset = offset;
+        return location;
+    }
+
+  private:
+    // Sets are stored sorted; find the source value a member came from.
+    static uint32_t source_index(const v1::Criterion& criterion, const Member& member) {
+        for (int v = 0; v < criterion.values_size(); ++v) {
+            const v1::Value& value = criterion.values(v);
+            bool same = false;
+            switch (member.kind) {
+                case Kind::int64:
+                    same = value.has_int_() && static_cast<uint64_t>(value.int_()) == member.scalar;
+                    break;
+                case Kind::uint64:
+                    same = value.has_uint() && value.uint() == member.scalar;
+                    break;
+                case Kind::ip: {
+                    const auto ip = parse_ip(value.ip(), true);
+                    same = ip && std::memcmp(ip->address.data(), member.ip, 16) == 0 &&
+                           ip->prefix_len == member.ip[16];
+                    break;
+                }
+                case Kind::bytes:
+                    same = value.bytes() == member.bytes;
+                    break;
+                case Kind::enumeration:
+                    same = value.enum_() == member.bytes;
+                    break;
+                default:
+                    same = value.string() == member.bytes;
+            }
+            if (same) {
+                return static_cast<uint32_t>(v);
+            }
+        }
+        return UINT32_MAX;
+    }
+
+    const ContentSource& source_;
+    const std::vector<uint32_t>& order_;
+};
+
+// What checking one regex pattern found; cached per distinct pattern.
+struct RegexVerdict {
+    Code code = Code::regex_malformed;
+    bool ok = true;
+    std::string message;
+};
+
+// A manifest may hold unknown input types (RW0605 reports them); only known
+// ones are compared with field types.
+bool is_value_kind(Kind kind) {
+    const auto k = static_cast<uint8_t>(kind);
+    return k >= 1 && k < format::kKindCount;
+}
+
+std::string kinds_list(const std::vector<Op>& operators) {
+    std::string out;
+    for (const Op op : operators) {
+        out += out.empty() ? "" : ", ";
+        out += format::op_name(op);
+    }
+    return out.empty() ? std::string("none") : out;
+}
+
+class Validator {
+  public:
+    Validator(const format::BlobView& view, const ValidationTarget::Impl& target,
+              const ValidationLimits& limits, const Locator& at, std::vector<Diagnostic>& out)
+        : view_(view), target_(target), limits_(limits), at_(at), out_(out) {}
+
+    void run();
+
+  private:
+    Diagnostic& report(Code code, std::string message, Location location, std::string help) {
+        out_.push_back(
+            make_diagnostic(code, std::move(message), std::move(location), std::move(help)));
+        return out_.back();
+    }
+    Diagnostic& report_instance(Code code, std::string message, uint32_t i,
+                                const format::InstanceView& instance, std::string help) {
+        Diagnostic& d = report(code, std::move(message), at_.instance(i, instance.record_offset()),
+                               std::move(help));
+        d.instance_id = instance.id();
+        return d;
+    }
+    Diagnostic& report_criterion(Code code, std::string message, uint32_t i,
+                                 const format::InstanceView& instance, uint32_t k, std::string help,
+                                 std::optional<Location> location = {}) {
+        const format::CriterionView c = instance.criterion(k);
+        Diagnostic& d =
+            report(code, std::move(message),
+                   location ? std::move(*location) : at_.criterion(i, k, c.record_offset()),
+                   std::move(help));
+        d.instance_id = instance.id();
+        d.field = std::string(as_view(c.name()));
+        d.field_index = k;
+        return d;
+    }
+
+    void check_header();
+    void check_instance(uint32_t i);
+    void check_fields(uint32_t i, const format::InstanceView& instance, const Type& type);
+    void check_criterion(uint32_t i, const format::InstanceView& instance, const FieldSpec& field,
+                         uint32_t k);
+    void check_scalar(uint32_t i, const format::InstanceView& instance, const FieldSpec& field,
+                      uint32_t k, uint64_t value, uint32_t index, const Member* member,
+                      uint32_t offset);
+    void check_text(uint32_t i, const format::InstanceView& instance, const FieldSpec& field,
+                    uint32_t k, std::string_view text, uint32_t index, const Member* member,
+                    uint32_t offset);
+    void check_builds(uint32_t i, const format::InstanceView& instance, const Type& type);
+    void check_duplicate(uint32_t i, const format::InstanceView& instance);
+    const RegexVerdict& regex_verdict(std::string_view pattern, bool case_insensitive);
+    std::string builds_supplying(uint64_t key, size_t inputs) const;
+
+    const format::BlobView& view_;
+    const ValidationTarget::Impl& target_;
+    const ValidationLimits& limits_;
+    const Locator& at_;
+    std::vector<Diagnostic>& out_;
+    // The builds inside the sensor range.
+    const Build* first_build_ = nullptr;
+    const Build* end_build_ = nullptr;
+    std::unordered_map<std::string, RegexVerdict> regexes_;
+    std::unordered_map<uint64_t, uint32_t> fingerprints_;
+};
+
+void Validator::check_header() {
+    if (view_.channel() == 0) {
+        report(Code::channel_zero, "the channel is 0", at_.header("channel", 20),
+               "set channel to the content channel this file belongs to (1 or more)");
+    }
+    if (view_.content_version() == 0) {
+        report(Code::content_version_zero, "content_version is 0",
+               at_.header("content_version", 24),
+               "content versions start at 1 and only grow within a channel");
+    }
+    const uint64_t min = view_.sensor_min();
+    const uint64_t max = view_.sensor_max();
+    const auto& builds = target_.builds;
+    if (min > max) {
+        report(Code::sensor_range_inverted,
+               fmt::format("the sensor range runs backwards: min {} is above max {}",
+                           to_string(format::SensorVersion::unpack(min)),
+                           to_string(format::SensorVersion::unpack(max))),
+               at_.header("sensor_range", 32), "swap min and max");
+        first_build_ = end_build_ = builds.data();
+        return;
+    }
+    const auto lower = std::lower_bound(builds.begin(), builds.end(), min,
+                                        [](const Build& b, uint64_t v) { return b.version < v; });
+    const auto upper = std::upper_bound(builds.begin(), builds.end(), max,
+                                        [](uint64_t v, const Build& b) { return v < b.version; });
+    first_build_ = builds.data() + (lower - builds.begin());
+    end_build_ = builds.data() + (upper - builds.begin());
+    if (first_build_ == end_build_) {
+        std::string known;
+        for (const Build& b : builds) {
+            known += known.empty() ? "" : ", ";
+            known += b.version_text;
+        }
+        report(Code::sensor_range_targets_no_build,
+               fmt::format("the sensor range {} .. {} holds no known sensor build, so the runtime "
+                           "this content would meet is unknown",
+                           to_string(format::SensorVersion::unpack(min)),
+                           to_string(format::SensorVersion::unpack(max))),
+               at_.header("sensor_range", 32),
+               known.empty() ? std::string("pass the manifests of the targeted builds with "
+                                           "--manifests")
+                             : fmt::format("known builds: {}; widen the range to one of them or "
+                                           "pass the targeted builds' manifests",
+                                           known));
+    }
+}
+
+std::string Validator::builds_supplying(uint64_t key, size_t inputs) const {
+    std::string out;
+    for (const Build& b : target_.builds) {
+        const auto it = b.supplied.find(key);
+        if (it != b.supplied.end() && it->second->input_types.size() >= inputs) {
+            out += out.empty() ? "" : ", ";
+            out += b.version_text;
+        }
+    }
+    return out;
+}
+
+void Validator::check_builds(uint32_t i, const format::InstanceView& instance, const Type& type) {
+    const TemplateType& tt = *type.type;
+    const uint64_t key = type_key(tt.id, tt.version);
+    const uint32_t fields = static_cast<uint32_t>(tt.fields.size());
+    const uint32_t criteria = std::min(instance.criterion_count(), fields);
+    for (const Build* build = first_build_; build != end_build_; ++build) {
+        const auto found = build->supplied.find(key);
+        if (found == build->supplied.end()) {
+            const std::string able = builds_supplying(key, fields);
+            report_instance(Code::template_type_unsupported,
+                            fmt::format("sensor build {} cannot evaluate {} v{}: its manifest does "
+                                        "not list that template type version",
+                                        build->version_text, tt.name, tt.version),
+                            i, instance,
+                            able.empty() ? "narrow sensor_range to builds that support it"
+                                         : fmt::format("narrow sensor_range to builds that "
+                                                       "support it ({})",
+                                                       able))
+                .sensor_version = build->version_text;
+            continue;
+        }
+        const std::vector<Kind>& inputs = found->second->input_types;
+        const auto supplied = static_cast<uint32_t>(inputs.size());
+        if (fields > supplied) {
+            const std::string able = builds_supplying(key, fields);
+            report_instance(Code::field_count_exceeds_inputs,
+                            fmt::format("{} v{} declares {} fields, but sensor build {} supplies "
+                                        "{} inputs for it",
+                                        tt.name, tt.version, fields, build->version_text, supplied),
+                            i, instance,
+                            able.empty()
+                                ? fmt::format("no known build supplies all {} inputs: the "
+                                              "template type and the sensor disagree",
+                                              fields)
+                                : fmt::format("narrow sensor_range to builds that supply all {} "
+                                              "inputs ({})",
+                                              fields, able))
+                .sensor_version = build->version_text;
+        }
+        for (uint32_t k = 0; k < criteria; ++k) {
+            const format::CriterionView c = instance.criterion(k);
+            if (c.is_wildcard()) {
+                continue;
+            }
+            if (k >= supplied) {
+                // The Channel 291 rule: evaluating this criterion reads input
+                // k, and the build's input array has `supplied` entries.
+                const std::string able = builds_supplying(key, k + 1);
+                report_criterion(
+                    Code::criterion_on_unsupplied_input,
+                    fmt::format("instance {} puts a {} criterion on field '{}' (index {}), but "
+                                "sensor build {} supplies only {} inputs for {} v{}: its "
+                                "interpreter would read past the end of its input array",
+                                instance.id(), format::op_name(c.op()), tt.fields[k].name, k,
+                                build->version_text, supplied, tt.name, tt.version),
+                    i, instance, k,
+                    able.empty() ? fmt::format("make field {} a wildcard: no known build "
+                                               "supplies that input",
+                                               k)
+                                 : fmt::format("make field {} a wildcard, or narrow "
+                                               "sensor_range to builds that supply it ({})",
+                                               k, able))
+                    .sensor_version = build->version_text;
+            } else if (is_value_kind(inputs[k]) && inputs[k] != tt.fields[k].type) {
+                report_criterion(Code::input_type_mismatch,
+                                 fmt::format("sensor build {} supplies input {} of {} v{} as {}, "
+                                             "but field '{}' is {}",
+                                             build->version_text, k, tt.name, tt.version,
+                                             format::kind_name(inputs[k]), tt.fields[k].name,
+                                             format::kind_name(tt.fields[k].type)),
+                                 i, instance, k,
+                                 "fix the build's manifest or the template type, or narrow "
+                                 "sensor_range to builds that agree")
+                    .sensor_version = build->version_text;
+            }
+        }
+    }
+}
+
+const RegexVerdict& Validator::regex_verdict(std::string_view pattern, bool case_insensitive) {
+    std::string key;
+    key.reserve(pattern.size() + 1);
+    key.push_back(case_insensitive ? 'i' : 's');
+    key.append(pattern);
+    const auto found = regexes_.find(key);
+    if (found != regexes_.end()) {
+        return found->second;
+    }
+    RegexVerdict verdict;
+    if (pattern.size() > limits_.max_regex_length_incl) {
+        verdict = {Code::regex_too_long, false,
+                   fmt::format("the regex is {} bytes long; the limit is {}", pattern.size(),
+                               limits_.max_regex_length_incl)};
+    } else {
+        RE2::Options options;
+        options.set_log_errors(false);
+        options.set_case_sensitive(!case_insensitive);
+        // Bounds RE2's own memory for the compiled program and its DFA.
+        options.set_max_mem(int64_t{8} << 20);
+        const RE2 re(re2::StringPiece(pattern.data(), pattern.size()), options);
+        if (re.error_code() == RE2::ErrorPatternTooLarge) {
+            verdict = {Code::regex_too_complex, false,
+                       "the regex compiles to a program larger than RE2's memory bound"};
+        } else if (!re.ok()) {
+            verdict = {Code::regex_malformed, false,
+                       fmt::format("the regex does not parse as RE2: {}", re.error())};
+        } else if (re.ProgramSize() > static_cast<int>(limits_.max_regex_program_size_incl)) {
+            verdict = {Code::regex_too_complex, false,
+                       fmt::format("the regex compiles to a program of size {}; the limit is {}",
+                                   re.ProgramSize(), limits_.max_regex_program_size_incl)};
+        }
+    }
+    return regexes_.emplace(std::move(key), std::move(verdict)).first->second;
+}
+
+void Validator::check_scalar(uint32_t i, const format::InstanceView& instance,
+                             const FieldSpec& field, uint32_t k, uint64_t value, uint32_t index,
+                             const Member* member, uint32_t offset) {
+    std::string bound;
+    if (field.type == Kind::int64) {
+        const auto v = static_cast<int64_t>(value);
+        if ((field.int_min_incl && v < *field.int_min_incl) ||
+            (field.int_max_incl && v > *field.int_max_incl)) {
+            bound = fmt::format("{} is outside [{}, {}]", v,
+                                field.int_min_incl ? std::to_string(*field.int_min_incl) : "-inf",
+                                field.int_max_incl ? std::to_string(*field.int_max_incl) : "inf");
+        }
+    } else if ((field.uint_min_incl && value < *field.uint_min_incl) ||
+               (field.uint_max_incl && value > *field.uint_max_incl)) {
+        bound = fmt::format("{} is outside [{}, {}]", value, field.uint_min_incl.value_or(0),
+                            field.uint_max_incl ? std::to_string(*field.uint_max_incl) : "inf");
+    }
+    if (!bound.empty()) {
+        report_criterion(Code::value_out_of_bounds,
+                         fmt::format("{} on field '{}'", bound, field.name), i, instance, k,
+                         "use a value within the field's bounds",
+                         at_.value(i, k, index, member, offset));
+    }
+}
+
+void Validator::check_text(uint32_t i, const format::InstanceView& instance, const FieldSpec& field,
+                           uint32_t k, std::string_view text, uint32_t index, const Member* member,
+                           uint32_t offset) {
+    const format::CriterionView c = instance.criterion(k);
+    const auto located = [&] { return at_.value(i, k, index, member, offset); };
+    const uint32_t max = field.max_length_incl.value_or(limits_.default_max_length_incl);
+    if (text.size() > max) {
+        report_criterion(Code::value_too_long,
+                         fmt::format("the value is {} bytes long; field '{}' allows {}",
+                                     text.size(), field.name, max),
+                         i, instance, k, "shorten it", located());
+    }
+    if (field.type == Kind::enumeration) {
+        if (std::find(field.enum_members.begin(), field.enum_members.end(), text) ==
+            field.enum_members.end()) {
+            std::string members;
+            for (const std::string& m : field.enum_members) {
+                members += members.empty() ? "" : ", ";
+                members += m;
+            }
+            report_criterion(Code::enum_member_unknown,
+                             fmt::format("'{}' is not a member of field '{}'", text, field.name), i,
+                             instance, k, fmt::format("use one of {}", members), located());
+        }
+        return;
+    }
+    if (field.type != Kind::string) {
+        return;
+    }
+    const size_t bad = util::utf8_error_offset(text);
+    if (bad != text.size()) {
+        report_criterion(Code::string_not_utf8,
+                         fmt::format("the string is not valid UTF-8 (byte {} is 0x{:02x})", bad,
+                                     static_cast<unsigned char>(text[bad])),
+                         i, instance, k,
+                         "write the text as UTF-8, or make the field TYPE_BYTES if it holds "
+                         "binary data",
+                         located());
+        return;
+    }
+    if (c.op() == Op::glob) {
+        if (const auto error = validate::check_glob(text)) {
+            report_criterion(Code::glob_malformed,
+                             fmt::format("the glob does not parse: {} (at byte {})", error->message,
+                                         error->offset),
+                             i, instance, k, "escape a literal '[' or '\\' with '\\'", located());
+        }
+    } else if (c.op() == Op::regex) {
+        const RegexVerdict& verdict = regex_verdict(text, c.case_insensitive());
+        if (!verdict.ok) {
+            report_criterion(verdict.code, verdict.message, i, instance, k,
+                             verdict.code == Code::regex_malformed
+                                 ? "RE2 syntax: no backreferences or lookaround"
+                                 : "simplify the pattern, or split it across instances",
+                             located());
+        }
+    }
+}
+
+void Validator::check_criterion(uint32_t i, const format::InstanceView& instance,
+                                const FieldSpec& field, uint32_t k) {
+    const format::CriterionView c = instance.criterion(k);
+    if (c.is_wildcard()) {
+        if (!field.wildcard_allowed) {
+            report_criterion(Code::wildcard_not_allowed,
+                             fmt::format("field '{}' does not allow a wildcard", field.name), i,
+                             instance, k,
+                             fmt::format("give it a criterion ({})", kinds_list(field.operators)));
+        }
+        return;
+    }
+    const Op op = c.op();
+    if (std::find(field.operators.begin(), field.operators.end(), op) == field.operators.end()) {
+        report_criterion(
+            Code::operator_not_allowed,
+            fmt::format("field '{}' does not allow {}", field.name, format::op_name(op)), i,
+            instance, k, fmt::format("it allows {}", kinds_list(field.operators)));
+    }
+    const Kind kind = c.kind();
+    if (kind != field.type) {
+        report_criterion(
+            Code::value_type_mismatch,
+            fmt::format("field '{}' is {}, but the criterion's value is {}", field.name,
+                        format::kind_name(field.type), format::kind_name(kind)),
+            i, instance, k, fmt::format("write the value as {}", format::kind_name(field.type)));
+        return;
+    }
+    if (c.case_insensitive() && !field.case_insensitive_allowed) {
+        report_criterion(Code::case_insensitive_not_allowed,
+                         fmt::format("field '{}' does not allow case_insensitive", field.name), i,
+                         instance, k, "remove case_insensitive, or match the exact case");
+    }
+    const uint32_t value_offset = c.record_offset() + 32;
+    if (op == Op::in && c.value_count() > limits_.max_set_size_incl) {
+        report_criterion(Code::set_too_large,
+                         fmt::format("the set has {} members; the limit is {}", c.value_count(),
+                                     limits_.max_set_size_incl),
+                         i, instance, k, "split it across instances");
+    }
+    const auto data_offset = static_cast<uint32_t>(c.data().data - view_.data());
+    switch (kind) {
+        case Kind::int64:
+        case Kind::uint64:
+            if (op == Op::in) {
+                for (uint32_t m = 0; m < c.value_count(); ++m) {
+                    const Member member{kind, c.scalar_member(m), {}, nullptr};
+                    check_scalar(i, instance, field, k, member.scalar, m, &member,
+                                 data_offset + m * 8);
+                }
+            } else if (op == Op::range) {
+                check_scalar(i, instance, field, k, c.value0(), 0, nullptr, value_offset);
+                check_scalar(i, instance, field, k, c.value1(), 1, nullptr, value_offset + 8);
+                const bool inverted = kind == Kind::int64 ? static_cast<int64_t>(c.value0()) >
+                                                                static_cast<int64_t>(c.value1())
+                                                          : c.value0() > c.value1();
+                if (inverted) {
+                    report_criterion(Code::range_inverted,
+                                     fmt::format("the range on '{}' runs backwards: low is above "
+                                                 "high",
+                                                 field.name),
+                                     i, instance, k, "give the low end first");
+                }
+            } else {
+                check_scalar(i, instance, field, k, c.value0(), 0, nullptr, value_offset);
+            }
+            break;
+        case Kind::string:
+        case Kind::bytes:
+        case Kind::enumeration:
+            if (op == Op::in) {
+                format::ByteSetCursor cursor = c.byte_members();
+                format::Bytes bytes;
+                uint32_t m = 0;
+                while (cursor.next(&bytes)) {
+                    const Member member{kind, 0, as_view(bytes), nullptr};
+                    check_text(i, instance, field, k, member.bytes, m, &member,
+                               static_cast<uint32_t>(bytes.data - view_.data()) - 4);
+                    ++m;
+                }
+            } else {
+                check_text(i, instance, field, k, as_view(c.data()), 0, nullptr, data_offset);
+            }
+            break;
+        default:
+            break;  // bool and ip: the reader checked all there is
+    }
+}
+
+void Validator::check_fields(uint32_t i, const format::InstanceView& instance, const Type& type) {
+    const TemplateType& tt = *type.type;
+    const auto fields = static_cast<uint32_t>(tt.fields.size());
+    const uint32_t criteria = instance.criterion_count();
+    for (uint32_t k = 0; k < std::min(fields, criteria); ++k) {
+        const std::string_view name = as_view(instance.criterion(k).name());
+        if (name == tt.fields[k].name) {
+            check_criterion(i, instance, tt.fields[k], k);
+            continue;
+        }
+        const auto other = type.fields.find(name);
+        if (other != type.fields.end()) {
+            report_criterion(
+                Code::criterion_out_of_order,
+                fmt::format("criterion {} is for field '{}', which is field {} of "
+                            "{} v{}; field {} is '{}'",
+                            k, name, other->second, tt.name, tt.version, k, tt.fields[k].name),
+                i, instance, k,
+                "write one criterion per field, in the template type's field order");
+        } else {
+            report_criterion(Code::criterion_field_unknown,
+                             fmt::format("{} v{} has no field '{}'; field {} is '{}'", tt.name,
+                                         tt.version, name, k, tt.fields[k].name),
+                             i, instance, k, "check the field name against the registry");
+        }
+    }
+    for (uint32_t k = fields; k < criteria; ++k) {
+        report_criterion(Code::criterion_extra,
+                         fmt::format("criterion {} is one more than the {} fields of {} v{}", k,
+                                     fields, tt.name, tt.version),
+                         i, instance, k,
+                         "remove it; a template type takes one criterion per field");
+    }
+    for (uint32_t k = criteria; k < fields; ++k) {
+        Diagnostic& d = report_instance(
+            Code::criterion_missing,
+            fmt::format("instance {} has no criterion for field '{}' (field {} of {} v{})",
+                        instance.id(), tt.fields[k].name, k, tt.name, tt.version),
+            i, instance,
+            fmt::format("add criteria {{ field: \"{}\" wildcard: true }} or a real criterion, "
+                        "in field order",
+                        tt.fields[k].name));
+        d.field = tt.fields[k].name;
+        d.field_index = k;
+    }
+}
+
+// Two instances with the same template type and identical criteria, under
+// different ids, are almost always a copy-paste slip.
+void Validator::check_duplicate(uint32_t i, const format::InstanceView& instance) {
+    const std::hash<std::string_view> hash;
+    uint64_t fingerprint = type_key(instance.template_type_id(), instance.template_type_version());
+    for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
+        const format::CriterionView c = instance.criterion(k);
+        const uint8_t* record = view_.data() + c.record_offset();
+        // Everything but the pool offsets, which differ between copies.
+        uint64_t h = hash(std::string_view(reinterpret_cast<const char*>(record), 8));
+        h = h * 31 + hash(std::string_view(reinterpret_cast<const char*>(record) + 24, 24));
+        h = h * 31 + hash(as_view(c.name()));
+        h = h * 31 + hash(as_view(c.data()));
+        fingerprint = fingerprint * 1099511628211ull ^ h;
+    }
+    const auto [it, fresh] = fingerprints_.emplace(fingerprint, i);
+    if (fresh) {
+        return;
+    }
+    const format::InstanceView first = view_.instance(it->second);
+    bool same = first.template_type_id() == instance.template_type_id() &&
+                first.template_type_version() == instance.template_type_version() &&
+                first.criterion_count() == instance.criterion_count();
+    for (uint32_t k = 0; same && k < instance.criterion_count(); ++k) {
+        const format::CriterionView a = first.criterion(k);
+        const format::CriterionView b = instance.criterion(k);
+        same = std::memcmp(view_.data() + a.record_offset(), view_.data() + b.record_offset(), 8) ==
+                   0 &&
+               std::memcmp(view_.data() + a.record_offset() + 24,
+                           view_.data() + b.record_offset() + 24, 24) == 0 &&
+               as_view(a.name()) == as_view(b.name()) && as_view(a.data()) == as_view(b.data());
+    }
+    if (same) {
+        report_instance(Code::duplicate_instance,
+                        fmt::format("instance {} repeats instance {}: same template type, same "
+                                    "criteria",
+                                    instance.id(), first.id()),
+                        i, instance, "remove one, or change what it matches");
+    }
+}
+
+void Validator::check_instance(uint32_t i) {
+    const format::InstanceView instance = view_.instance(i);
+    if (instance.id() == 0) {
+        report_instance(Code::instance_id_zero, "the instance id is 0", i, instance,
+                        "instance ids start at 1");
+    }
+    const Type* type =
+        target_.find_type(instance.template_type_id(), instance.template_type_version());
+    if (type == nullptr) {
+        std::string versions;
+        for (const TemplateType& t : target_.registry.template_types) {
+            if (t.id == instance.template_type_id()) {
+                versions += versions.empty() ? "" : ", ";
+                versions += fmt::format("v{}", t.version);
+            }
+        }
+        report_instance(Code::template_type_unknown,
+                        fmt::format("instance {} names template type {} v{}, which the registry "
+                                    "does not define",
+                                    instance.id(), instance.template_type_id(),
+                                    instance.template_type_version()),
+                        i, instance,
+                        versions.empty() ? "check the id against the registry"
+                                         : fmt::format("the registry has {} of template type {}",
+                                                       versions, instance.template_type_id()));
+        check_duplicate(i, instance);
+        return;
+    }
+    check_fields(i, instance, *type);
+    check_builds(i, instance, *type);
+    check_duplicate(i, instance);
+}
+
+void Validator::run() {
+    check_header();
+    for (uint32_t i = 0; i < view_.instance_count(); ++i) {
+        check_instance(i);
+    }
+}
+
+Result<ValidatedBlob> finish(std::unique_ptr<std::vector<uint8_t>> bytes, format::BlobView view,
+                             std::vector<Diagnostic> diagnostics) {
+    if (has_errors(diagnostics)) {
+        return Result<ValidatedBlob>::failure(std::move(diagnostics));
+    }
+    return Result<ValidatedBlob>::success(ValidatorAccess::make(std::move(bytes), view),
+                                          std::move(diagnostics));
+}
+
+}  // namespace
+
+Result<ValidatedBlob> validate_blob(std::vector<uint8_t> bytes, std::string file,
+                                    const ValidationTarget& target,
+                                    const ValidateOptions& options) {
+    auto owned = std::make_unique<std::vector<uint8_t>>(std::move(bytes));
+    format::BlobView view;
+    const format::ReadResult read =
+        format::read_blob(owned->data(), owned->size(), options.limits.blob, &view);
+    if (!read.ok()) {
+        return Result<ValidatedBlob>::failure(blob_diagnostic(read, std::move(file)));
+    }
+    std::vector<Diagnostic> diagnostics;
+    const BlobLocator locator(std::move(file));
+    Validator(view, target.impl(), options.limits, locator, diagnostics).run();
+    return finish(std::move(owned), view, std::move(diagnostics));
+}
+
+Result<ValidatedBlob> validate_content(const ContentSource& content, const ValidationTarget& target,
+                                       const ValidateOptions& options) {
+    CompileOptions compile_options;
+    compile_options.limits = options.limits.blob;
+    auto compiled = compile(content, compile_options);
+    if (!compiled.ok()) {
+        return Result<ValidatedBlob>::failure(std::move(compiled.diagnostics));
+    }
+    std::vector<Diagnostic> diagnostics = std::move(compiled.diagnostics);
+    auto owned = std::make_unique<std::vector<uint8_t>>(std::move(compiled.value->bytes));
+    format::BlobView view;
+    const format::ReadResult read =
+        format::read_blob(owned->data(), owned->size(), options.limits.blob, &view);
+    if (!read.ok()) {
+        std::abort();  // compile() wrote what the reader refuses: a broken invariant.
+    }
+    const SourceLocator locator(content, compiled.value->source_instance);
+    Validator(view, target.impl(), options.limits, locator, diagnostics).run();
+    // The blob holds instances in id order; people read the source in its
+    // own order. (JSON and binary sources have no lines: blob order stays.)
+    std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) {
+                         return std::tie(a.location.line, a.location.column) <
+                                std::tie(b.location.line, b.location.column);
+                     });
+    return finish(std::move(owned), view, std::move(diagnostics));
+}
+
+}  // namespace ringward

@@ -1,0 +1,241 @@
+// ringward validate (and compile with a registry) as CI pipelines use it.
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "support/run.hpp"
+
+using google::protobuf::Struct;
+using google::protobuf::Value;
+using ringward::test::read_text;
+using ringward::test::run_cli;
+using ringward::test::source_path;
+using ringward::test::TempDir;
+using ringward::test::write_text;
+
+namespace {
+
+std::vector<std::string> validate_args(std::vector<std::string> extra) {
+    std::vector<std::string> args = {"validate", "--registry",
+                                     source_path("examples/registry.txtpb"), "--manifests",
+                                     source_path("examples/manifests")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+}
+
+const std::string kGood = source_path("examples/content/detections.txtpb");
+const std::string kChannel291 = source_path("examples/channel-291/content-new.txtpb");
+
+Struct parse_json(const std::string& text) {
+    Struct document;
+    INFO(text.substr(0, 2000));
+    REQUIRE(google::protobuf::util::JsonStringToMessage(text, &document).ok());
+    return document;
+}
+
+const Value& field(const Struct& s, const std::string& name) {
+    INFO("missing member " << name);
+    REQUIRE(s.fields().count(name) == 1);
+    return s.fields().at(name);
+}
+
+}  // namespace
+
+TEST_CASE("validate passes good content with exit 0 and a summary") {
+    const auto result = run_cli(validate_args({kGood, source_path("examples/content/small.json")}));
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.err, Catch::Contains("0 errors, 0 warnings in 6 files: passed"));
+}
+
+TEST_CASE("validate rejects the Channel 291 content with exit 1, located and explained") {
+    const auto result = run_cli(validate_args({kChannel291}));
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.err, Catch::Contains(kChannel291 + ":114:3: error[RW0301]: instance 4 puts "
+                                                         "a regex criterion on field "
+                                                         "'security_descriptor_sddl' (index 20)"));
+    CHECK_THAT(result.err, Catch::Contains("supplies only 20 inputs"));
+    CHECK_THAT(result.err,
+               Catch::Contains(" 114 |   criteria { field: \"security_descriptor_sddl\""));
+    CHECK_THAT(result.err, Catch::Contains("     |   ^"));
+    CHECK_THAT(result.err, Catch::Contains("error[RW0302]"));
+    CHECK_THAT(result.err, Catch::Contains("7 errors, 0 warnings in 5 files: rejected"));
+    CHECK(result.err.find('\x1b') == std::string::npos);  // not a terminal: no colour
+    CHECK(result.out.empty());
+}
+
+TEST_CASE("validate reports every file given, and every finding in each") {
+    const auto result = run_cli(validate_args(
+        {kGood, kChannel291, source_path("examples/channel-291/content-earlier.txtpb")}));
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.err, Catch::Contains("10 errors, 0 warnings in 7 files: rejected"));
+    CHECK_THAT(result.err, Catch::Contains("content-earlier.txtpb:12:1: error[RW0302]"));
+}
+
+TEST_CASE("validate reads blobs as well as sources") {
+    TempDir dir;
+    REQUIRE(run_cli({"compile", "-q", kGood, "-o", dir.file("good.rwc")}).exit_code == 0);
+    REQUIRE(run_cli({"compile", "-q", kChannel291, "-o", dir.file("291.rwc")}).exit_code == 0);
+    CHECK(run_cli(validate_args({dir.file("good.rwc")})).exit_code == 0);
+    const auto bad = run_cli(validate_args({dir.file("291.rwc")}));
+    CHECK(bad.exit_code == 1);
+    CHECK_THAT(bad.err, Catch::Contains(dir.file("291.rwc") + "@0x1058: error[RW0301]"));
+}
+
+TEST_CASE("validate --werror turns warnings into a failure") {
+    TempDir dir;
+    std::string content = read_text(source_path("examples/content/small.txtpb"));
+    // Repeat the first instance under a new id: a duplicate, which warns.
+    const size_t first = content.find("instances {");
+    const size_t end = content.find("\n}\n", first) + 3;
+    std::string copy = content.substr(first, end - first);
+    copy.replace(copy.find("id: 1\n"), 6, "id: 99\n");
+    write_text(dir.file("dup.txtpb"), content + copy);
+    const auto warned = run_cli(validate_args({dir.file("dup.txtpb")}));
+    INFO(warned.err);
+    CHECK(warned.exit_code == 0);
+    CHECK_THAT(warned.err, Catch::Contains("warning[RW0421]"));
+    CHECK_THAT(warned.err, Catch::Contains("0 errors, 1 warning in 5 files: passed"));
+    const auto strict = run_cli(validate_args({"--werror", dir.file("dup.txtpb")}));
+    CHECK(strict.exit_code == 1);
+    CHECK_THAT(strict.err, Catch::Contains("0 errors, 1 warning in 5 files: rejected"));
+}
+
+TEST_CASE("usage and I/O problems exit 2") {
+    CHECK(run_cli({"validate", kGood}).exit_code == 2);  // no registry
+    CHECK(run_cli(validate_args({})).exit_code == 2);    // no content
+    CHECK(run_cli(validate_args({"/no/such/file.txtpb"})).exit_code == 2);
+    CHECK(run_cli(validate_args({"--format", "xml", kGood})).exit_code == 2);
+    CHECK(run_cli({"validate", "--registry", "/no/registry.txtpb", "--manifests",
+                   source_path("examples/manifests"), kGood})
+              .exit_code == 2);
+}
+
+TEST_CASE("validate --format json has the documented shape") {
+    const auto result = run_cli(validate_args({"--format", "json", kGood, kChannel291}));
+    CHECK(result.exit_code == 1);
+    const Struct report = parse_json(result.out);
+    CHECK(field(report, "version").number_value() == 1);
+    CHECK(field(field(report, "tool").struct_value(), "name").string_value() == "ringward");
+    CHECK(field(report, "result").string_value() == "rejected");
+    const Struct& summary = field(report, "summary").struct_value();
+    CHECK(field(summary, "files").number_value() == 6);
+    CHECK(field(summary, "errors").number_value() == 7);
+    CHECK(field(summary, "warnings").number_value() == 0);
+    const auto& files = field(report, "files").list_value().values();
+    REQUIRE(files.size() == 6);
+    CHECK(field(files[4].struct_value(), "file").string_value() == kGood);
+    CHECK(field(files[4].struct_value(), "errors").number_value() == 0);
+    CHECK(field(files[5].struct_value(), "errors").number_value() == 7);
+    const auto& diagnostics = field(report, "diagnostics").list_value().values();
+    REQUIRE(diagnostics.size() == 7);
+    bool found = false;
+    for (const Value& v : diagnostics) {
+        const Struct& d = v.struct_value();
+        if (field(d, "code").string_value() != "RW0301") {
+            continue;
+        }
+        found = true;
+        CHECK(field(d, "name").string_value() == "criterion-on-unsupplied-input");
+        CHECK(field(d, "severity").string_value() == "error");
+        CHECK_FALSE(field(d, "message").string_value().empty());
+        CHECK_FALSE(field(d, "help").string_value().empty());
+        CHECK(field(d, "instance_id").number_value() == 4);
+        CHECK(field(d, "field").string_value() == "security_descriptor_sddl");
+        CHECK(field(d, "field_index").number_value() == 20);
+        CHECK(field(d, "sensor_version").string_value() == "7.11.18110");
+        const Struct& at = field(d, "location").struct_value();
+        CHECK(field(at, "file").string_value() == kChannel291);
+        CHECK(field(at, "line").number_value() == 114);
+        CHECK(field(at, "column").number_value() == 3);
+        CHECK(field(at, "path").string_value() == "instances[3].criteria[20]");
+        CHECK(field(at, "blob_offset").number_value() == 0x1058);
+        break;
+    }
+    CHECK(found);
+
+    SECTION("-o writes the same report to a file, atomically") {
+        TempDir dir;
+        const auto to_file =
+            run_cli(validate_args({"--format", "json", "-o", dir.file("r.json"), kGood}));
+        CHECK(to_file.exit_code == 0);
+        CHECK(to_file.out.empty());
+        CHECK(field(parse_json(read_text(dir.file("r.json"))), "result").string_value() ==
+              "passed");
+    }
+}
+
+TEST_CASE("validate --format sarif is SARIF 2.1.0 with every code as a rule") {
+    const auto result = run_cli(validate_args({"--format", "sarif", kChannel291}));
+    CHECK(result.exit_code == 1);
+    const Struct sarif = parse_json(result.out);
+    CHECK(field(sarif, "version").string_value() == "2.1.0");
+    CHECK_THAT(field(sarif, "$schema").string_value(), Catch::Contains("sarif-2.1.0"));
+    const auto& runs = field(sarif, "runs").list_value().values();
+    REQUIRE(runs.size() == 1);
+    const Struct& run = runs[0].struct_value();
+    const Struct& driver = field(field(run, "tool").struct_value(), "driver").struct_value();
+    CHECK(field(driver, "name").string_value() == "ringward");
+    const auto& rules = field(driver, "rules").list_value().values();
+    CHECK(rules.size() == 121);
+    std::map<std::string, size_t> rule_index;
+    for (size_t i = 0; i < static_cast<size_t>(rules.size()); ++i) {
+        const Struct& rule = rules[static_cast<int>(i)].struct_value();
+        rule_index[field(rule, "id").string_value()] = i;
+        CHECK_FALSE(
+            field(field(rule, "shortDescription").struct_value(), "text").string_value().empty());
+        const std::string level =
+            field(field(rule, "defaultConfiguration").struct_value(), "level").string_value();
+        CHECK((level == "error" || level == "warning" || level == "note"));
+    }
+    REQUIRE(rule_index.count("RW0301") == 1);
+    const auto& results = field(run, "results").list_value().values();
+    REQUIRE(results.size() == 7);
+    size_t rw0301 = 0;
+    for (const Value& v : results) {
+        const Struct& r = v.struct_value();
+        const std::string rule = field(r, "ruleId").string_value();
+        CHECK(field(r, "ruleIndex").number_value() == static_cast<double>(rule_index[rule]));
+        CHECK(field(r, "level").string_value() == "error");
+        CHECK_FALSE(field(field(r, "message").struct_value(), "text").string_value().empty());
+        const auto& locations = field(r, "locations").list_value().values();
+        REQUIRE(locations.size() == 1);
+        const Struct& physical =
+            field(locations[0].struct_value(), "physicalLocation").struct_value();
+        CHECK(field(field(physical, "artifactLocation").struct_value(), "uri").string_value() ==
+              "file://" + kChannel291);
+        const Struct& region = field(physical, "region").struct_value();
+        CHECK(field(region, "startLine").number_value() > 0);
+        if (rule == "RW0301") {
+            ++rw0301;
+            CHECK(field(field(r, "properties").struct_value(), "fieldIndex").number_value() == 20);
+        }
+    }
+    CHECK(rw0301 == 2);
+}
+
+TEST_CASE("compile --registry --manifests refuses what does not validate, and writes nothing") {
+    TempDir dir;
+    const auto refused =
+        run_cli({"compile", "--registry", source_path("examples/registry.txtpb"), "--manifests",
+                 source_path("examples/manifests"), kChannel291, "-o", dir.file("291.rwc")});
+    CHECK(refused.exit_code == 1);
+    CHECK_THAT(refused.err, Catch::Contains("error[RW0301]"));
+    CHECK_THAT(refused.err, Catch::Contains("not compiled: it does not validate"));
+    CHECK_FALSE(std::filesystem::exists(dir.file("291.rwc")));
+
+    const auto accepted =
+        run_cli({"compile", "--registry", source_path("examples/registry.txtpb"), "--manifests",
+                 source_path("examples/manifests"), kGood, "-o", dir.file("good.rwc")});
+    CHECK(accepted.exit_code == 0);
+    CHECK_THAT(accepted.err, Catch::Contains("validated"));
+    // The same bytes as compiling without validation.
+    REQUIRE(run_cli({"compile", "-q", kGood, "-o", dir.file("plain.rwc")}).exit_code == 0);
+    CHECK(read_text(dir.file("good.rwc")) == read_text(dir.file("plain.rwc")));
+    // A registry without manifests is a usage error: both or neither.
+    CHECK(run_cli({"compile", "--registry", source_path("examples/registry.txtpb"), kGood, "-o",
+                   dir.file("x.rwc")})
+              .exit_code == 2);
+}

@@ -1,0 +1,1032 @@
+// Every validation code: a case that triggers exactly that finding, with its
+// severity and location, next to the valid fixture it was made from.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include "ringward/validate.hpp"
+#include "support/run.hpp"
+
+using namespace ringward;
+using ringward::test::source_path;
+
+namespace {
+
+const std::string kRegistry = R"(template_types {
+  id: 1
+  version: 1
+  name: "t"
+  fields { name: "s" type: TYPE_STRING operators: [OP_EQ, OP_IN, OP_GLOB, OP_REGEX] wildcard_allowed: true case_insensitive_allowed: true max_length_incl: 16 }
+  fields { name: "u" type: TYPE_UINT operators: [OP_EQ, OP_RANGE, OP_IN] wildcard_allowed: true uint_bounds { min_incl: 1 max_incl: 100 } }
+  fields { name: "i" type: TYPE_INT operators: [OP_EQ, OP_RANGE] wildcard_allowed: true int_bounds { min_incl: -10 max_incl: 10 } }
+  fields { name: "e" type: TYPE_ENUM operators: [OP_EQ, OP_IN] wildcard_allowed: true enum_members { name: "A" } enum_members { name: "B" } }
+  fields { name: "b" type: TYPE_BYTES operators: [OP_EQ] wildcard_allowed: true max_length_incl: 4 }
+  fields { name: "n" type: TYPE_IP operators: [OP_EQ, OP_CIDR_CONTAINS] }
+  fields { name: "f" type: TYPE_BOOL operators: [OP_EQ] wildcard_allowed: true }
+}
+template_types {
+  id: 2
+  version: 1
+  name: "three"
+  fields { name: "a" type: TYPE_STRING operators: OP_EQ wildcard_allowed: true }
+  fields { name: "b" type: TYPE_STRING operators: OP_EQ wildcard_allowed: true }
+  fields { name: "c" type: TYPE_STRING operators: OP_EQ wildcard_allowed: true }
+}
+template_types {
+  id: 3
+  version: 1
+  name: "newer"
+  fields { name: "x" type: TYPE_UINT operators: OP_EQ wildcard_allowed: true }
+}
+)";
+
+// Build 1.0.0 supplies two of the three inputs of "three" and lacks "newer".
+const std::string kManifestOld = R"(sensor_version: "1.0.0"
+template_types { id: 1 version: 1 input_types: [TYPE_STRING, TYPE_UINT, TYPE_INT, TYPE_ENUM, TYPE_BYTES, TYPE_IP, TYPE_BOOL] }
+template_types { id: 2 version: 1 input_types: [TYPE_STRING, TYPE_STRING] }
+)";
+
+const std::string kManifestNew = R"(sensor_version: "2.0.0"
+template_types { id: 1 version: 1 input_types: [TYPE_STRING, TYPE_UINT, TYPE_INT, TYPE_ENUM, TYPE_BYTES, TYPE_IP, TYPE_BOOL] }
+template_types { id: 2 version: 1 input_types: [TYPE_STRING, TYPE_STRING, TYPE_STRING] }
+template_types { id: 3 version: 1 input_types: [TYPE_UINT] }
+)";
+
+const std::string kContent = R"(channel: 5
+content_version: 1
+sensor_range { min: "1.0.0" max: "2.0.0" }
+instances {
+  id: 1
+  template_type { id: 1 version: 1 }
+  criteria { field: "s" op: OP_EQ values { string: "cmd.exe" } }
+  criteria { field: "u" op: OP_RANGE values { uint: 1 } values { uint: 100 } }
+  criteria { field: "i" op: OP_EQ values { int: -10 } }
+  criteria { field: "e" op: OP_IN values { enum: "A" } values { enum: "B" } }
+  criteria { field: "b" op: OP_EQ values { bytes: "\x01\x02\x03\x04" } }
+  criteria { field: "n" op: OP_CIDR_CONTAINS values { ip: "10.0.0.0/8" } }
+  criteria { field: "f" op: OP_EQ values { bool: true } }
+}
+instances {
+  id: 2
+  template_type { id: 2 version: 1 }
+  criteria { field: "a" op: OP_EQ values { string: "x" } }
+  criteria { field: "b" wildcard: true }
+  criteria { field: "c" wildcard: true }
+}
+)";
+
+struct Fixture {
+    std::string registry = kRegistry;
+    std::string manifest_old = kManifestOld;
+    std::string manifest_new = kManifestNew;
+    std::string content = kContent;
+    // Only build 2.0.0 supplies all of "three": content with instance 2
+    // targets 2.0.0 alone unless a case widens the range.
+    void only_new_build() { replace(content, "min: \"1.0.0\"", "min: \"2.0.0\""); }
+
+    static void replace(std::string& text, const std::string& from, const std::string& to) {
+        const size_t at = text.find(from);
+        REQUIRE(at != std::string::npos);
+        text.replace(at, from.size(), to);
+    }
+};
+
+LoadOptions text_format() {
+    LoadOptions options;
+    options.format = InputFormat::text;
+    return options;
+}
+
+struct Outcome {
+    std::vector<Diagnostic> target;   // registry and manifests
+    std::vector<Diagnostic> content;  // the content, validated from source
+    std::vector<Diagnostic> blob;     // the same content's blob, validated as a blob
+    bool target_ok = false;
+    bool passed = false;
+};
+
+Outcome run(const Fixture& f) {
+    Outcome outcome;
+    auto registry = parse_registry(f.registry, "registry.txtpb", text_format());
+    REQUIRE(registry.ok());
+    auto old_build = parse_manifest(f.manifest_old, "old.txtpb", text_format());
+    auto new_build = parse_manifest(f.manifest_new, "new.txtpb", text_format());
+    REQUIRE(old_build.ok());
+    REQUIRE(new_build.ok());
+    std::vector<SensorManifest> manifests;
+    manifests.push_back(std::move(*old_build.value));
+    manifests.push_back(std::move(*new_build.value));
+    auto target = ValidationTarget::create(std::move(*registry.value), std::move(manifests));
+    outcome.target = target.diagnostics;
+    outcome.target_ok = target.ok();
+    if (!target.ok()) {
+        return outcome;
+    }
+    auto content = parse_content(f.content, "content.txtpb", text_format());
+    REQUIRE(content.ok());
+    auto validated = validate_content(*content.value, *target.value);
+    outcome.content = validated.diagnostics;
+    outcome.passed = validated.ok();
+    auto compiled = compile(*content.value);
+    if (compiled.ok()) {
+        auto as_blob = validate_blob(compiled.value->bytes, "content.rwc", *target.value);
+        outcome.blob = as_blob.diagnostics;
+        CHECK(as_blob.ok() == validated.ok());
+    }
+    return outcome;
+}
+
+std::multiset<Code> codes(const std::vector<Diagnostic>& diagnostics) {
+    std::multiset<Code> out;
+    for (const Diagnostic& d : diagnostics) {
+        out.insert(d.code);
+    }
+    return out;
+}
+
+std::string describe(const std::vector<Diagnostic>& diagnostics) {
+    std::string out;
+    for (const Diagnostic& d : diagnostics) {
+        out += render_text(d, nullptr);
+    }
+    return out;
+}
+
+// 1-based line and column of the first occurrence of `marker` at or after
+// the start of line `from_line`.
+std::pair<uint32_t, uint32_t> position_of(const std::string& text, const std::string& marker) {
+    const size_t offset = text.find(marker);
+    REQUIRE(offset != std::string::npos);
+    uint32_t line = 1;
+    size_t line_start = 0;
+    for (size_t i = 0; i < offset; ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            line_start = i + 1;
+        }
+    }
+    return {line, static_cast<uint32_t>(offset - line_start + 1)};
+}
+
+enum class Where { content, registry, manifest_old, manifest_new };
+
+struct Case {
+    const char* name;
+    std::function<void(Fixture&)> mutate;
+    // The codes expected (all findings, as a multiset), where the first
+    // finding must be, and its severity.
+    std::vector<Code> expected;
+    Where where;
+    std::string marker;
+    Severity severity = Severity::error;
+    // For findings that name them.
+    std::optional<uint32_t> instance_id = std::nullopt;
+    std::string field = {};
+    std::optional<uint32_t> field_index = std::nullopt;
+    std::string sensor_version = {};
+    // Findings the registry and manifests must have (content cases).
+    std::vector<Code> target_expected = {};
+};
+
+using F = Fixture;
+
+std::vector<Case> cases() {
+    return {
+        // RW03xx: content against the targeted builds.
+        {"a criterion on an input the build does not supply (Channel 291)",
+         [](F& f) {
+             F::replace(f.content, "criteria { field: \"c\" wildcard: true }",
+                        "criteria { field: \"c\" op: OP_EQ values { string: \"y\" } }");
+         },
+         {Code::criterion_on_unsupplied_input, Code::field_count_exceeds_inputs},
+         Where::content,
+         "criteria { field: \"c\"",
+         Severity::error,
+         2u,
+         "c",
+         2u,
+         "1.0.0"},
+        {"a template type with more fields than the build supplies inputs",
+         [](F&) {},
+         {},
+         Where::content,
+         ""},
+        {"a template type the build cannot evaluate",
+         [](F& f) {
+             f.content +=
+                 "instances { id: 3 template_type { id: 3 version: 1 } criteria { field: \"x\" "
+                 "wildcard: true } }\n";
+         },
+         // Build 1.0.0 is in range, so instance 2's count mismatch is there too.
+         {Code::template_type_unsupported, Code::field_count_exceeds_inputs},
+         Where::content,
+         "instances { id: 3",
+         Severity::error,
+         3u,
+         "",
+         std::nullopt,
+         "1.0.0"},
+        {"an input of another type than the field",
+         [](F& f) {
+             F::replace(f.manifest_new, "[TYPE_STRING, TYPE_UINT, TYPE_INT",
+                        "[TYPE_STRING, TYPE_STRING, TYPE_INT");
+         },
+         {Code::input_type_mismatch},
+         Where::content,
+         "criteria { field: \"u\"",
+         Severity::error,
+         1u,
+         "u",
+         1u,
+         "2.0.0",
+         {Code::manifest_input_type_disagrees}},
+        {"a sensor range without a known build",
+         [](F& f) {
+             F::replace(f.content, "min: \"1.0.0\" max: \"2.0.0\"",
+                        "min: \"3.0.0\" max: \"4.0.0\"");
+         },
+         {Code::sensor_range_targets_no_build},
+         Where::content,
+         "sensor_range"},
+        // RW04xx: content against the registry.
+        {"an unknown template type version",
+         [](F& f) {
+             F::replace(f.content, "template_type { id: 2 version: 1 }",
+                        "template_type { id: 2 version: 9 }");
+         },
+         {Code::template_type_unknown},
+         Where::content,
+         "instances {\n  id: 2",
+         Severity::error,
+         2u},
+        {"a missing criterion",
+         [](F& f) { F::replace(f.content, "  criteria { field: \"c\" wildcard: true }\n", ""); },
+         {Code::criterion_missing},
+         Where::content,
+         "instances {\n  id: 2",
+         Severity::error,
+         2u,
+         "c",
+         2u},
+        {"an extra criterion",
+         [](F& f) {
+             F::replace(f.content, "  criteria { field: \"c\" wildcard: true }\n",
+                        "  criteria { field: \"c\" wildcard: true }\n  criteria { field: \"d\" "
+                        "wildcard: true }\n");
+         },
+         {Code::criterion_extra},
+         Where::content,
+         "criteria { field: \"d\"",
+         Severity::error,
+         2u,
+         "d",
+         3u},
+        {"a criterion naming an unknown field",
+         [](F& f) {
+             F::replace(f.content, "criteria { field: \"c\" wildcard: true }",
+                        "criteria { field: \"cc\" wildcard: true }");
+         },
+         {Code::criterion_field_unknown},
+         Where::content,
+         "criteria { field: \"cc\"",
+         Severity::error,
+         2u,
+         "cc",
+         2u},
+        {"criteria out of field order",
+         [](F& f) {
+             F::replace(f.content, "criteria { field: \"b\" wildcard: true }",
+                        "criteria { field: \"X\" wildcard: true }");
+             F::replace(f.content, "criteria { field: \"c\" wildcard: true }",
+                        "criteria { field: \"b\" wildcard: true }");
+             F::replace(f.content, "criteria { field: \"X\" wildcard: true }",
+                        "criteria { field: \"c\" wildcard: true }");
+         },
+         {Code::criterion_out_of_order, Code::criterion_out_of_order},
+         Where::content,
+         "criteria { field: \"c\" wildcard",
+         Severity::error,
+         2u,
+         "c",
+         1u},
+        {"a wildcard where none is allowed",
+         [](F& f) {
+             F::replace(
+                 f.content,
+                 "criteria { field: \"n\" op: OP_CIDR_CONTAINS values { ip: \"10.0.0.0/8\" } }",
+                 "criteria { field: \"n\" wildcard: true }");
+         },
+         {Code::wildcard_not_allowed},
+         Where::content,
+         "criteria { field: \"n\"",
+         Severity::error,
+         1u,
+         "n",
+         5u},
+        {"an operator the field does not allow",
+         [](F& f) {
+             F::replace(f.content, "field: \"s\" op: OP_EQ", "field: \"s\" op: OP_CONTAINS");
+         },
+         {Code::operator_not_allowed},
+         Where::content,
+         "criteria { field: \"s\"",
+         Severity::error,
+         1u,
+         "s",
+         0u},
+        {"a value of another type than the field",
+         [](F& f) { F::replace(f.content, "values { int: -10 }", "values { uint: 10 }"); },
+         {Code::value_type_mismatch},
+         Where::content,
+         "criteria { field: \"i\"",
+         Severity::error,
+         1u,
+         "i",
+         2u},
+        {"a number below the field's bounds",
+         [](F& f) { F::replace(f.content, "values { int: -10 }", "values { int: -11 }"); },
+         {Code::value_out_of_bounds},
+         Where::content,
+         "values { int: -11 }",
+         Severity::error,
+         1u,
+         "i",
+         2u},
+        {"the high end of a range above the field's bounds",
+         [](F& f) { F::replace(f.content, "values { uint: 100 }", "values { uint: 101 }"); },
+         {Code::value_out_of_bounds},
+         Where::content,
+         "values { uint: 101 }",
+         Severity::error,
+         1u,
+         "u",
+         1u},
+        {"a set member outside the bounds, located at that member",
+         [](F& f) {
+             F::replace(
+                 f.content, "field: \"u\" op: OP_RANGE values { uint: 1 } values { uint: 100 }",
+                 "field: \"u\" op: OP_IN values { uint: 5 } values { uint: 0 } values { uint: 7 }");
+         },
+         {Code::value_out_of_bounds},
+         Where::content,
+         "values { uint: 0 }",
+         Severity::error,
+         1u,
+         "u",
+         1u},
+        {"a value longer than the field allows",
+         [](F& f) {
+             F::replace(f.content, "values { bytes: \"\\x01\\x02\\x03\\x04\" }",
+                        "values { bytes: \"\\x01\\x02\\x03\\x04\\x05\" }");
+         },
+         {Code::value_too_long},
+         Where::content,
+         "values { bytes:",
+         Severity::error,
+         1u,
+         "b",
+         4u},
+        {"a string that is not UTF-8",
+         [](F& f) {
+             F::replace(f.content, "values { string: \"cmd.exe\" }",
+                        "values { string: \"cmd\\xff.exe\" }");
+         },
+         {Code::string_not_utf8},
+         Where::content,
+         "values { string: \"cmd",
+         Severity::error,
+         1u,
+         "s",
+         0u},
+        {"an unknown enum member",
+         [](F& f) { F::replace(f.content, "values { enum: \"B\" }", "values { enum: \"C\" }"); },
+         {Code::enum_member_unknown},
+         Where::content,
+         "values { enum: \"C\" }",
+         Severity::error,
+         1u,
+         "e",
+         3u},
+        {"case_insensitive on a field that does not allow it",
+         [](F& f) {
+             F::replace(f.content, "criteria { field: \"a\" op: OP_EQ",
+                        "criteria { field: \"a\" op: OP_EQ case_insensitive: true");
+         },
+         {Code::case_insensitive_not_allowed},
+         Where::content,
+         "criteria { field: \"a\"",
+         Severity::error,
+         2u,
+         "a",
+         0u},
+        {"a glob with an unclosed class",
+         [](F& f) {
+             F::replace(f.content, "field: \"s\" op: OP_EQ values { string: \"cmd.exe\" }",
+                        "field: \"s\" op: OP_GLOB values { string: \"*.[ch\" }");
+         },
+         {Code::glob_malformed},
+         Where::content,
+         "values { string: \"*.[ch\" }",
+         Severity::error,
+         1u,
+         "s",
+         0u},
+        {"a regex RE2 cannot parse",
+         [](F& f) {
+             F::replace(f.content, "field: \"s\" op: OP_EQ values { string: \"cmd.exe\" }",
+                        "field: \"s\" op: OP_REGEX values { string: \"(a\\\\1)\" }");
+         },
+         {Code::regex_malformed},
+         Where::content,
+         "values { string: \"(a",
+         Severity::error,
+         1u,
+         "s",
+         0u},
+        {"a range that runs backwards",
+         [](F& f) {
+             F::replace(f.content, "values { uint: 1 } values { uint: 100 }",
+                        "values { uint: 100 } values { uint: 1 }");
+         },
+         {Code::range_inverted},
+         Where::content,
+         "criteria { field: \"u\"",
+         Severity::error,
+         1u,
+         "u",
+         1u},
+        {"a sensor range that runs backwards",
+         [](F& f) {
+             F::replace(f.content, "min: \"1.0.0\" max: \"2.0.0\"",
+                        "min: \"2.0.0\" max: \"1.0.0\"");
+         },
+         {Code::sensor_range_inverted},
+         Where::content,
+         "sensor_range"},
+        {"channel 0",
+         [](F& f) { F::replace(f.content, "channel: 5\n", "channel: 0\n"); },
+         {Code::channel_zero},
+         Where::content,
+         "channel"},
+        {"content_version 0",
+         [](F& f) { F::replace(f.content, "content_version: 1\n", "content_version: 0\n"); },
+         {Code::content_version_zero},
+         Where::content,
+         "content_version"},
+        {"instance id 0",
+         [](F& f) { F::replace(f.content, "  id: 1\n", "  id: 0\n"); },
+         {Code::instance_id_zero},
+         Where::content,
+         "instances {",
+         Severity::error,
+         0u},
+        {"a duplicate instance under another id (a warning)",
+         [](F& f) {
+             f.only_new_build();
+             f.content +=
+                 "instances {\n  id: 7\n  template_type { id: 2 version: 1 }\n  criteria { field: "
+                 "\"a\" op: OP_EQ values { string: \"x\" } }\n  criteria { field: \"b\" wildcard: "
+                 "true }\n  criteria { field: \"c\" wildcard: true }\n}\n";
+         },
+         {Code::duplicate_instance},
+         Where::content,
+         "instances {\n  id: 7",
+         Severity::warning,
+         7u},
+        // RW05xx: the registry on its own.
+        {"a template type defined twice",
+         [](F& f) { f.registry += "template_types { id: 3 version: 1 name: \"again\" }\n"; },
+         {Code::template_type_duplicate},
+         Where::registry,
+         "template_types { id: 3 version: 1 name: \"again\""},
+        {"a template type version 0",
+         [](F& f) { f.registry += "template_types { id: 9 version: 0 }\n"; },
+         {Code::template_type_id_zero},
+         Where::registry,
+         "template_types { id: 9"},
+        {"a field name that is not an identifier",
+         [](F& f) { F::replace(f.registry, "fields { name: \"x\"", "fields { name: \"9x\""); },
+         {Code::field_name_invalid},
+         Where::registry,
+         "fields { name: \"9x\"",
+         Severity::error,
+         std::nullopt,
+         "9x",
+         0u},
+        {"two fields of one name",
+         [](F& f) { F::replace(f.registry, "fields { name: \"c\"", "fields { name: \"a\""); },
+         {Code::field_name_duplicate},
+         Where::registry,
+         "fields { name: \"a\" type: TYPE_STRING operators: OP_EQ wildcard_allowed: true }\n}",
+         Severity::error,
+         std::nullopt,
+         "a",
+         2u},
+        {"a field without a type",
+         [](F& f) {
+             F::replace(f.registry, "fields { name: \"x\" type: TYPE_UINT", "fields { name: \"x\"");
+         },
+         {Code::field_type_unknown},
+         Where::registry,
+         "fields { name: \"x\"",
+         Severity::error,
+         std::nullopt,
+         "x",
+         0u},
+        {"bounds that run backwards",
+         [](F& f) {
+             F::replace(f.registry, "min_incl: -10 max_incl: 10", "min_incl: 10 max_incl: -10");
+         },
+         {Code::bounds_inconsistent},
+         Where::registry,
+         "fields { name: \"i\"",
+         Severity::error,
+         std::nullopt,
+         "i",
+         2u},
+        {"a bound on a type that has none",
+         [](F& f) {
+             F::replace(f.registry, "fields { name: \"x\" type: TYPE_UINT",
+                        "fields { name: \"x\" max_length_incl: 3 type: TYPE_UINT");
+         },
+         {Code::bound_wrong_type},
+         Where::registry,
+         "fields { name: \"x\"",
+         Severity::error,
+         std::nullopt,
+         "x",
+         0u},
+        {"an enum without members",
+         [](F& f) {
+             F::replace(f.registry, "enum_members { name: \"A\" } enum_members { name: \"B\" }",
+                        "");
+         },
+         {Code::enum_empty},
+         Where::registry,
+         "fields { name: \"e\"",
+         Severity::error,
+         std::nullopt,
+         "e",
+         3u},
+        {"an enum member that is not an identifier",
+         [](F& f) {
+             F::replace(f.registry, "enum_members { name: \"B\" }",
+                        "enum_members { name: \"B-2\" }");
+         },
+         {Code::enum_member_invalid},
+         Where::registry,
+         "fields { name: \"e\"",
+         Severity::error,
+         std::nullopt,
+         "e",
+         3u},
+        {"an enum member listed twice",
+         [](F& f) {
+             F::replace(f.registry, "enum_members { name: \"B\" }", "enum_members { name: \"A\" }");
+         },
+         {Code::enum_member_duplicate},
+         Where::registry,
+         "fields { name: \"e\"",
+         Severity::error,
+         std::nullopt,
+         "e",
+         3u},
+        {"an operator that cannot apply to the type",
+         [](F& f) {
+             F::replace(f.registry, "name: \"x\" type: TYPE_UINT operators: OP_EQ",
+                        "name: \"x\" type: TYPE_UINT operators: [OP_EQ, OP_REGEX]");
+         },
+         {Code::operator_illegal_for_type},
+         Where::registry,
+         "fields { name: \"x\"",
+         Severity::error,
+         std::nullopt,
+         "x",
+         0u},
+        {"an operator number outside the schema",
+         [](F& f) {
+             F::replace(f.registry, "name: \"x\" type: TYPE_UINT operators: OP_EQ",
+                        "name: \"x\" type: TYPE_UINT operators: [OP_EQ, 42]");
+         },
+         {Code::field_operator_unknown},
+         Where::registry,
+         "fields { name: \"x\"",
+         Severity::error,
+         std::nullopt,
+         "x",
+         0u},
+        {"an operator listed twice (a warning)",
+         [](F& f) {
+             F::replace(f.registry, "name: \"x\" type: TYPE_UINT operators: OP_EQ",
+                        "name: \"x\" type: TYPE_UINT operators: [OP_EQ, OP_EQ]");
+         },
+         {Code::operator_repeated},
+         Where::registry,
+         "fields { name: \"x\"",
+         Severity::warning,
+         std::nullopt,
+         "x",
+         0u},
+        {"a field with neither operators nor a wildcard",
+         [](F& f) {
+             F::replace(f.registry,
+                        "name: \"x\" type: TYPE_UINT operators: OP_EQ wildcard_allowed: true",
+                        "name: \"x\" type: TYPE_UINT");
+         },
+         {Code::field_unmatchable},
+         Where::registry,
+         "fields { name: \"x\"",
+         Severity::error,
+         std::nullopt,
+         "x",
+         0u},
+        // RW06xx: manifests against the registry.
+        {"a manifest version that does not parse",
+         [](F& f) {
+             F::replace(f.manifest_old, "sensor_version: \"1.0.0\"", "sensor_version: \"1.0\"");
+         },
+         {Code::manifest_sensor_version_invalid},
+         Where::manifest_old,
+         "sensor_version",
+         Severity::error,
+         std::nullopt,
+         "",
+         std::nullopt,
+         "1.0"},
+        {"two manifests of one build",
+         [](F& f) {
+             F::replace(f.manifest_new, "sensor_version: \"2.0.0\"", "sensor_version: \"1.0.0\"");
+         },
+         {Code::manifest_sensor_version_duplicate},
+         Where::manifest_new,
+         "sensor_version",
+         Severity::error,
+         std::nullopt,
+         "",
+         std::nullopt,
+         "1.0.0"},
+        {"a manifest entry the registry does not define",
+         [](F& f) {
+             f.manifest_new += "template_types { id: 8 version: 1 input_types: [TYPE_UINT] }\n";
+         },
+         {Code::manifest_template_type_unknown},
+         Where::manifest_new,
+         "template_types { id: 8",
+         Severity::error,
+         std::nullopt,
+         "",
+         std::nullopt,
+         "2.0.0"},
+        {"a manifest entry listed twice",
+         [](F& f) {
+             f.manifest_new += "template_types {  id: 3 version: 1 input_types: [TYPE_UINT] }\n";
+         },
+         {Code::manifest_template_type_duplicate},
+         Where::manifest_new,
+         "template_types {  id: 3",
+         Severity::error,
+         std::nullopt,
+         "",
+         std::nullopt,
+         "2.0.0"},
+        {"an unset input type",
+         [](F& f) {
+             F::replace(f.manifest_new, "id: 3 version: 1 input_types: [TYPE_UINT]",
+                        "id: 3 version: 1 input_types: [TYPE_UNSPECIFIED]");
+         },
+         {Code::manifest_input_type_unknown},
+         Where::manifest_new,
+         "template_types { id: 3",
+         Severity::error,
+         std::nullopt,
+         "",
+         std::nullopt,
+         "2.0.0"},
+        {"an input type that disagrees with the field",
+         [](F& f) {
+             F::replace(f.manifest_new, "id: 3 version: 1 input_types: [TYPE_UINT]",
+                        "id: 3 version: 1 input_types: [TYPE_INT]");
+         },
+         {Code::manifest_input_type_disagrees},
+         Where::manifest_new,
+         "template_types { id: 3",
+         Severity::error,
+         std::nullopt,
+         "x",
+         0u,
+         "2.0.0"},
+        {"more inputs than fields",
+         [](F& f) {
+             F::replace(f.manifest_new, "id: 3 version: 1 input_types: [TYPE_UINT]",
+                        "id: 3 version: 1 input_types: [TYPE_UINT, TYPE_UINT]");
+         },
+         {Code::manifest_inputs_exceed_fields},
+         Where::manifest_new,
+         "template_types { id: 3",
+         Severity::error,
+         std::nullopt,
+         "",
+         std::nullopt,
+         "2.0.0"},
+        // RW07xx: limits.
+        {"a set larger than the validator allows", [](F&) {}, {}, Where::content, ""},
+        {"a regex longer than the limit",
+         [](F& f) {
+             F::replace(
+                 f.content, "field: \"s\" op: OP_EQ values { string: \"cmd.exe\" }",
+                 "field: \"s\" op: OP_REGEX values { string: \"" + std::string(1025, 'a') + "\" }");
+         },
+         {Code::regex_too_long, Code::value_too_long},
+         Where::content,
+         "values { string: \"aaa",
+         Severity::error,
+         1u,
+         "s",
+         0u},
+        {"a regex that compiles too large",
+         [](F& f) {
+             F::replace(f.registry, "max_length_incl: 16", "max_length_incl: 1024");
+             F::replace(f.content, "field: \"s\" op: OP_EQ values { string: \"cmd.exe\" }",
+                        "field: \"s\" op: OP_REGEX values { string: \"(abc|def){1,300}\" }");
+         },
+         {Code::regex_too_complex},
+         Where::content,
+         "values { string: \"(abc|def)",
+         Severity::error,
+         1u,
+         "s",
+         0u},
+        {"a max_length_incl above the blob format's limit",
+         [](F& f) { F::replace(f.registry, "max_length_incl: 16", "max_length_incl: 40000"); },
+         {Code::max_length_above_limit},
+         Where::registry,
+         "fields { name: \"s\"",
+         Severity::error,
+         std::nullopt,
+         "s",
+         0u},
+    };
+}
+
+const std::string& text_of(const Fixture& f, Where where) {
+    switch (where) {
+        case Where::registry:
+            return f.registry;
+        case Where::manifest_old:
+            return f.manifest_old;
+        case Where::manifest_new:
+            return f.manifest_new;
+        case Where::content:
+            break;
+    }
+    return f.content;
+}
+
+const char* file_of(Where where) {
+    switch (where) {
+        case Where::registry:
+            return "registry.txtpb";
+        case Where::manifest_old:
+            return "old.txtpb";
+        case Where::manifest_new:
+            return "new.txtpb";
+        case Where::content:
+            break;
+    }
+    return "content.txtpb";
+}
+
+}  // namespace
+
+TEST_CASE("the fixture passes with no findings") {
+    Fixture f;
+    f.only_new_build();
+    const Outcome outcome = run(f);
+    INFO(describe(outcome.target) << describe(outcome.content));
+    CHECK(outcome.target.empty());
+    CHECK(outcome.content.empty());
+    CHECK(outcome.blob.empty());
+    CHECK(outcome.passed);
+}
+
+TEST_CASE("each finding, with its code, severity and location") {
+    for (const Case& c : cases()) {
+        if (c.expected.empty()) {
+            continue;  // covered by its own test case below
+        }
+        DYNAMIC_SECTION(c.name) {
+            Fixture f;
+            // Instance 2 ("three") needs build 2.0.0; cases about the range
+            // itself or about build 1.0.0 keep both builds.
+            const bool needs_old_build =
+                std::find_if(c.expected.begin(), c.expected.end(), [](Code code) {
+                    return code == Code::criterion_on_unsupplied_input ||
+                           code == Code::template_type_unsupported ||
+                           code == Code::sensor_range_targets_no_build ||
+                           code == Code::sensor_range_inverted ||
+                           code == Code::field_count_exceeds_inputs ||
+                           code == Code::duplicate_instance;
+                }) != c.expected.end();
+            c.mutate(f);
+            if (!needs_old_build &&
+                f.content.find("min: \"1.0.0\" max: \"2.0.0\"") != std::string::npos) {
+                f.only_new_build();
+            }
+            const Outcome outcome = run(f);
+            const bool in_target = c.where != Where::content;
+            const auto& found = in_target ? outcome.target : outcome.content;
+            INFO(describe(outcome.target) << describe(outcome.content));
+            CHECK(codes(found) == std::multiset<Code>(c.expected.begin(), c.expected.end()));
+            if (!in_target) {
+                CHECK(codes(outcome.target) ==
+                      std::multiset<Code>(c.target_expected.begin(), c.target_expected.end()));
+                CHECK(codes(outcome.blob) == codes(outcome.content));
+            }
+            REQUIRE_FALSE(found.empty());
+            const Diagnostic& first =
+                *std::find_if(found.begin(), found.end(),
+                              [&](const Diagnostic& d) { return d.code == c.expected[0]; });
+            CHECK(first.severity == c.severity);
+            CHECK(first.location.file == file_of(c.where));
+            const auto [line, column] = position_of(text_of(f, c.where), c.marker);
+            CHECK(first.location.line == line);
+            CHECK(first.location.column == column);
+            CHECK(first.instance_id == c.instance_id);
+            CHECK(first.field == c.field);
+            CHECK(first.field_index == c.field_index);
+            CHECK(first.sensor_version == c.sensor_version);
+            if (!in_target) {
+                CHECK(first.location.blob_offset.has_value());
+                CHECK(outcome.passed == (first.severity != Severity::error));
+            }
+        }
+    }
+}
+
+TEST_CASE("RW0302 alone: more fields than inputs, wildcards on the missing ones") {
+    Fixture f;  // both builds: instance 2 has a wildcard on field c
+    const Outcome outcome = run(f);
+    CHECK(outcome.target.empty());
+    REQUIRE(codes(outcome.content) == std::multiset<Code>{Code::field_count_exceeds_inputs});
+    const Diagnostic& d = outcome.content[0];
+    CHECK(d.instance_id == 2u);
+    CHECK(d.sensor_version == "1.0.0");
+    const auto [line, column] = position_of(f.content, "instances {\n  id: 2");
+    CHECK(d.location.line == line);
+    CHECK(d.location.column == column);
+    CHECK_THAT(d.message, Catch::Contains("declares 3 fields") && Catch::Contains("supplies 2"));
+    CHECK_THAT(d.help, Catch::Contains("2.0.0"));
+    CHECK_FALSE(outcome.passed);
+}
+
+TEST_CASE("RW0703: a set larger than the validator's limit") {
+    Fixture g;
+    g.only_new_build();
+    auto registry = parse_registry(g.registry, "registry.txtpb", text_format());
+    auto build = parse_manifest(g.manifest_new, "new.txtpb", text_format());
+    REQUIRE(registry.ok());
+    REQUIRE(build.ok());
+    std::vector<SensorManifest> manifests;
+    manifests.push_back(std::move(*build.value));
+    ValidateOptions options;
+    options.limits.max_set_size_incl = 1;
+    auto target =
+        ValidationTarget::create(std::move(*registry.value), std::move(manifests), options);
+    REQUIRE(target.ok());
+    auto content = parse_content(g.content, "content.txtpb", text_format());
+    REQUIRE(content.ok());
+    auto validated = validate_content(*content.value, *target.value, options);
+    CHECK_FALSE(validated.ok());
+    REQUIRE(codes(validated.diagnostics) == std::multiset<Code>{Code::set_too_large});
+    const auto [line, column] = position_of(g.content, "criteria { field: \"e\"");
+    CHECK(validated.diagnostics[0].location.line == line);
+    CHECK(validated.diagnostics[0].location.column == column);
+    options.limits.max_set_size_incl = 2;
+    CHECK(validate_content(*content.value, *target.value, options).ok());
+}
+
+TEST_CASE("RW0701 and RW0702: registry limits are inclusive") {
+    auto registry = parse_registry(kRegistry, "registry.txtpb", text_format());
+    REQUIRE(registry.ok());
+    ValidateOptions options;
+    options.limits.max_template_types_incl = 3;
+    options.limits.max_fields_per_template_type_incl = 7;
+    CHECK(ValidationTarget::create(*registry.value, {}, options).diagnostics.empty());
+
+    options.limits.max_template_types_incl = 2;
+    auto too_many_types = ValidationTarget::create(*registry.value, {}, options);
+    CHECK_FALSE(too_many_types.ok());
+    REQUIRE(codes(too_many_types.diagnostics) ==
+            std::multiset<Code>{Code::too_many_template_types});
+    CHECK(too_many_types.diagnostics[0].location.file == "registry.txtpb");
+
+    options.limits.max_template_types_incl = 3;
+    options.limits.max_fields_per_template_type_incl = 6;
+    auto too_many_fields = ValidationTarget::create(*registry.value, {}, options);
+    CHECK_FALSE(too_many_fields.ok());
+    REQUIRE(codes(too_many_fields.diagnostics) == std::multiset<Code>{Code::too_many_fields});
+    CHECK(too_many_fields.diagnostics[0].location.line == 1);
+}
+
+TEST_CASE("RW0413 and others pass once the registry allows them: the nearest valid variants") {
+    Fixture f;
+    f.only_new_build();
+    // Case-insensitive on a field that allows it, a glob and a regex that
+    // parse, values on the bounds, a set of distinct members.
+    Fixture::replace(
+        f.content, "field: \"s\" op: OP_EQ values { string: \"cmd.exe\" }",
+        "field: \"s\" op: OP_GLOB case_insensitive: true values { string: \"*.[ch]\" }");
+    Fixture::replace(f.content, "values { int: -10 }", "values { int: 10 }");
+    CHECK(run(f).passed);
+    Fixture::replace(f.content, "op: OP_GLOB case_insensitive: true values { string: \"*.[ch]\" }",
+                     "op: OP_REGEX values { string: \"^cmd(\\\\.exe)?$\" }");
+    const Outcome outcome = run(f);
+    INFO(describe(outcome.content));
+    CHECK(outcome.passed);
+    CHECK(outcome.content.empty());
+}
+
+TEST_CASE("a registry with errors yields no target; manifest errors still do") {
+    Fixture f;
+    f.registry += "template_types { id: 1 version: 1 }\n";
+    CHECK_FALSE(run(f).target_ok);
+    Fixture g;
+    g.manifest_new += "template_types { id: 8 version: 1 input_types: [TYPE_UINT] }\n";
+    const Outcome outcome = run(g);
+    CHECK(outcome.target_ok);
+    CHECK(has_errors(outcome.target));
+}
+
+TEST_CASE("the examples: good content passes, the Channel 291 content does not") {
+    auto registry = load_registry(source_path("examples/registry.txtpb"));
+    auto manifests = load_manifests({source_path("examples/manifests")});
+    REQUIRE(registry.ok());
+    REQUIRE(manifests.ok());
+    auto target = ValidationTarget::create(std::move(*registry.value), std::move(*manifests.value));
+    REQUIRE(target.ok());
+    CHECK(target.diagnostics.empty());
+    for (const char* good : {"examples/content/detections.txtpb", "examples/content/small.txtpb",
+                             "examples/content/small.json"}) {
+        INFO(good);
+        auto content = load_content(source_path(good));
+        REQUIRE(content.ok());
+        auto validated = validate_content(*content.value, *target.value);
+        INFO(describe(validated.diagnostics));
+        CHECK(validated.ok());
+        CHECK(validated.diagnostics.empty());
+    }
+
+    SECTION("the new content breaks the Channel 291 rule on field 20 of 21") {
+        auto content = load_content(source_path("examples/channel-291/content-new.txtpb"));
+        REQUIRE(content.ok());
+        auto validated = validate_content(*content.value, *target.value);
+        CHECK_FALSE(validated.ok());
+        size_t rule_291 = 0;
+        size_t count_mismatch = 0;
+        for (const Diagnostic& d : validated.diagnostics) {
+            if (d.code == Code::criterion_on_unsupplied_input) {
+                ++rule_291;
+                CHECK(d.field_index == 20u);
+                CHECK(d.field == "security_descriptor_sddl");
+                CHECK(d.sensor_version == "7.11.18110");
+                CHECK_THAT(d.message, Catch::Contains("supplies only 20 inputs"));
+            } else {
+                CHECK(d.code == Code::field_count_exceeds_inputs);
+                ++count_mismatch;
+            }
+        }
+        CHECK(rule_291 == 2);        // the two new instances
+        CHECK(count_mismatch == 5);  // every named_pipe_ipc instance
+    }
+    SECTION("the earlier content has the count mismatch but no criterion on field 21") {
+        auto content = load_content(source_path("examples/channel-291/content-earlier.txtpb"));
+        REQUIRE(content.ok());
+        auto validated = validate_content(*content.value, *target.value);
+        CHECK_FALSE(validated.ok());
+        CHECK(codes(validated.diagnostics) ==
+              std::multiset<Code>{Code::field_count_exceeds_inputs,
+                                  Code::field_count_exceeds_inputs,
+                                  Code::field_count_exceeds_inputs});
+    }
+}
+
+TEST_CASE("every validation code has a case") {
+    std::set<Code> covered;
+    for (const Case& c : cases()) {
+        covered.insert(c.expected.begin(), c.expected.end());
+    }
+    // These have test cases of their own, below the table.
+    covered.insert({Code::field_count_exceeds_inputs, Code::set_too_large,
+                    Code::too_many_template_types, Code::too_many_fields});
+    std::string missing;
+    for (const CodeInfo& info : all_codes()) {
+        const auto number = static_cast<uint16_t>(info.code);
+        if (number >= 300 && number < 800 && covered.count(info.code) == 0) {
+            missing += code_id(info.code) + " ";
+        }
+    }
+    INFO("codes without a test: " << missing);
+    CHECK(missing.empty());
+}
