@@ -150,6 +150,9 @@ TEST_CASE("parse_ip refuses malformed text") {
         {"12345::", false, "group of five digits"},
         {"fe80::1%eth0", false, "zone id"},
         {"[::1]", false, "brackets"},
+        {"192.0.2.7\0"sv, false, "NUL after the address"},
+        {"::1\0junk"sv, false, "NUL inside the text"},
+        {"10.0.0.0\0/8"sv, true, "NUL before the prefix"},
         // Overlong.
         {overlong_digits, false, "46 characters"},
         {long_v6, false, "46 characters: a valid address and a space"},
