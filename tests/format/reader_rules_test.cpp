@@ -1018,6 +1018,124 @@ TEST_CASE("every read error has a case in the rule table") {
     CHECK(covered.count(ReadError::ok) == 0);
 }
 
+// Two rules broken at once: the reader reports the one that docs/format.md,
+// "Reading", puts first.
+const std::vector<RuleCase>& precedence_cases() {
+    static const std::vector<RuleCase> cases = {
+        {"bad magic before a bad version", ReadError::bad_magic,
+         [](BlobBytes& b, Limits&) {
+             b.put16(8, 9);
+             b.put8(3, 0);
+             return 3u;
+         }},
+        {"instance count limit before the criterion table offset", ReadError::too_many_instances,
+         [](BlobBytes& b, Limits&) {
+             // 2^32-1 records would also move the criterion table's computed
+             // offset: the instance table is checked whole first.
+             b.put32(BlobBytes::kInstanceCount, 0xffffffff);
+             b.put32(BlobBytes::kCriterionTableOffset, 0);
+             return 52u;
+         }},
+        {"instance count limit before the table bound", ReadError::too_many_instances,
+         [](BlobBytes& b, Limits& l) {
+             l.max_instances_incl = 100;
+             b.put32(BlobBytes::kInstanceCount, 101);
+             return 52u;
+         }},
+        {"pool bound before pool alignment", ReadError::section_out_of_bounds,
+         [](BlobBytes& b, Limits&) {
+             b.add32(BlobBytes::kPoolSize, 4);
+             return 68u;
+         }},
+        {"sections before records", ReadError::trailing_bytes,
+         [](BlobBytes& b, Limits&) {
+             b.put8(BlobBytes::instance(0) + kInstanceReserved, 1);
+             const uint32_t end = b.size();
+             b.insert(end, 8);
+             return end;
+         }},
+        {"first_criterion before the instance's reserved field", ReadError::criterion_run_mismatch,
+         [](BlobBytes& b, Limits&) {
+             b.put8(BlobBytes::instance(2) + kInstanceReserved, 1);
+             b.add32(BlobBytes::instance(2) + kFirst, 1);
+             return BlobBytes::instance(2) + kFirst;
+         }},
+        {"an instance's criteria before the next instance", ReadError::set_duplicate,
+         [](BlobBytes& b, Limits&) {
+             b.put32(BlobBytes::instance(3) + kId, 0);
+             b.put64(b.scalar_member_at(kPorts, 1), bits(INT64_MIN));
+             return b.scalar_member_at(kPorts, 1);
+         }},
+        {"instance records before criteria ownership", ReadError::instance_reserved,
+         [](BlobBytes& b, Limits&) {
+             b.add32(BlobBytes::instance(3) + kCount, static_cast<uint32_t>(-1));
+             b.put8(BlobBytes::instance(3) + kInstanceReserved, 1);
+             return BlobBytes::instance(3) + kInstanceReserved;
+         }},
+        {"criterion records before pool use", ReadError::bool_value,
+         [](BlobBytes& b, Limits&) {
+             b.put8(b.size() - 1, 1);
+             b.put8(b.criterion(kNeBool) + kValue0, 2);
+             return b.criterion(kNeBool) + kValue0;
+         }},
+        {"set size limit before the name length", ReadError::set_too_large,
+         [](BlobBytes& b, Limits& l) {
+             l.max_set_size_incl = 1;
+             b.put32(b.criterion(kPorts) + kNameLength, 0);
+             return b.criterion(kPorts) + kValueCount;
+         }},
+        {"reserved fields before value_count", ReadError::criterion_reserved,
+         [](BlobBytes& b, Limits&) {
+             b.put32(b.criterion(kPid) + kValueCount, 5);
+             b.put8(b.criterion(kPid) + kReserved32, 1);
+             return b.criterion(kPid) + kReserved32;
+         }},
+        {"the name before the value", ReadError::pool_padding,
+         [](BlobBytes& b, Limits&) {
+             b.put8(b.name_at(kWild) + 5, 1);
+             b.put8(b.criterion(kPid) + kValue1, 1);
+             return b.name_at(kWild) + 5;
+         }},
+        {"unused fields before the IP prefix", ReadError::unused_value,
+         [](BlobBytes& b, Limits&) {
+             b.put8(b.criterion(kSrc) + kPrefix, 1);
+             b.put32(b.criterion(kSrc) + kDataLength, 1);
+             return b.criterion(kSrc) + kDataLength;
+         }},
+        {"the IP prefix before host bits", ReadError::ip_prefix,
+         [](BlobBytes& b, Limits&) {
+             // eq needs 128; at 127, the last bit of 192.0.2.7 is a host bit.
+             b.put8(b.criterion(kSrc) + kPrefix, 127);
+             return b.criterion(kSrc) + kPrefix;
+         }},
+        {"unused value0 before a single value's length", ReadError::unused_value,
+         [](BlobBytes& b, Limits& l) {
+             l.max_value_length_incl = 1;
+             b.put8(b.criterion(kPath) + kValue0, 1);
+             return b.criterion(kPath) + kValue0;
+         }},
+        {"set members in order: padding of the first before order of the second",
+         ReadError::set_padding,
+         [](BlobBytes& b, Limits&) {
+             b.put8(b.ip_member_at(kPeers, 0) + 18, 1);
+             b.put8(b.ip_member_at(kPeers, 1) + 16, 104);
+             return b.ip_member_at(kPeers, 0) + 18;
+         }},
+    };
+    return cases;
+}
+
+TEST_CASE("when several rules break, the first in the spec's order is reported") {
+    for (const RuleCase& c : precedence_cases()) {
+        SECTION(c.name) {
+            BlobBytes blob = fixture();
+            Limits limits;
+            const uint32_t offset = c.apply(blob, limits);
+            check_refused(blob, limits, c.error, offset);
+        }
+    }
+}
+
 TEST_CASE("empty input is a truncated header at offset 0") {
     ringward::format::BlobView view;
     const ReadResult result = ringward::format::read_blob(nullptr, 0, Limits{}, &view);
