@@ -337,7 +337,8 @@ const std::vector<RuleCase>& rule_cases() {
              return BlobBytes::instance(0) + kCount;
          }},
 
-        // 5. Ownership of the criterion table.
+        // 5. Ownership of the criterion table (checked after every record; kept
+        // here beside the instance rules it complements).
         {"a record appended to the criterion table", ReadError::criteria_unowned,
          [](BlobBytes& b, Limits&) {
              const uint32_t at = b.pool();
