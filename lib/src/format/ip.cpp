@@ -50,9 +50,12 @@ bool host_bits_zero(const std::array<uint8_t, 16>& address, unsigned prefix) {
 std::optional<IpValue> parse_ip(std::string_view text, bool allow_network) noexcept {
     // INET6_ADDRSTRLEN (46) covers the longest address text; refuse longer
     // input before copying it into the NUL-terminated buffer inet_pton needs.
+    // inet_pton stops at a NUL, so one inside the text would let whatever
+    // follows it through unread ("10.0.0.1\0junk"): refuse that too.
     const size_t slash = text.find('/');
     const std::string_view address_text = text.substr(0, slash);
-    if (address_text.empty() || address_text.size() >= INET6_ADDRSTRLEN) {
+    if (address_text.empty() || address_text.size() >= INET6_ADDRSTRLEN ||
+        address_text.find('\0') != std::string_view::npos) {
         return std::nullopt;
     }
     char buffer[INET6_ADDRSTRLEN] = {};
