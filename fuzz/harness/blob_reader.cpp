@@ -2,11 +2,20 @@
 // completely, and re-encoding the view must give back the identical bytes:
 // the encoding is canonical (DESIGN.md invariant 3). A refusal must point
 // inside the input. Only broken invariants abort; bad input is the point.
+#include <algorithm>
 #include <cstdlib>
 #include <vector>
 
 #include "ringward/compile.hpp"
 #include "ringward/format.hpp"
+#ifdef RINGWARD_CUSTOM_MUTATOR
+#include "harness/blob_mutator.hpp"
+
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
+                                          unsigned seed) {
+    return ringward::fuzz::mutate_blob(data, size, max_size, seed);
+}
+#endif
 
 using namespace ringward;
 

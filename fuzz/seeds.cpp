@@ -1,0 +1,152 @@
+// Writes every harness's seed corpus from examples/, at build time, so the
+// corpora follow the examples instead of being copies that drift:
+//   ringward_fuzz_seeds EXAMPLES_DIR OUTPUT_DIR
+// One folder per harness under OUTPUT_DIR.
+#include <google/protobuf/util/json_util.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "ringward/compile.hpp"
+#include "ringward/schema.hpp"
+#include "ringward/v1/sensor_manifest.pb.h"
+#include "ringward/v1/template_type.pb.h"
+#include "schema/content_source.hpp"
+
+#include <google/protobuf/text_format.h>
+
+#include <algorithm>
+
+namespace fs = std::filesystem;
+using namespace ringward;
+
+namespace {
+
+int failures = 0;
+
+void write(const fs::path& folder, const std::string& name, const std::string& bytes) {
+    fs::create_directories(folder);
+    std::ofstream out(folder / name, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) {
+        std::fprintf(stderr, "seeds: cannot write %s\n", (folder / name).c_str());
+        ++failures;
+    }
+}
+
+std::string read(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string as_json(const google::protobuf::Message& message) {
+    std::string json;
+    if (!google::protobuf::util::MessageToJsonString(message, &json).ok()) {
+        ++failures;
+    }
+    return json;
+}
+
+// A blob that uses every encoding the format has, so the reader's seed
+// corpus reaches every check from the start.
+std::vector<uint8_t> every_encoding() {
+    BlobWriter w({291, 7, format::SensorVersion{7, 11, 0}.packed(),
+                  format::SensorVersion{7, 13, 99999}.packed()});
+    w.add_instance(1, 5, 1);
+    w.add_wildcard("any");
+    w.add_scalar("pid", format::Op::gt, format::Kind::uint64, 4);
+    w.add_range("delta", format::Kind::int64, static_cast<uint64_t>(int64_t{-5}), 5);
+    w.add_scalar("flag", format::Op::eq, format::Kind::boolean, 1);
+    w.add_bytes("image", format::Op::suffix, format::Kind::string, "\\cmd.exe", true);
+    w.add_bytes("empty", format::Op::eq, format::Kind::string, "", false);
+    w.add_bytes("hash", format::Op::prefix, format::Kind::bytes, "\x01\x02", false);
+    w.add_bytes("level", format::Op::eq, format::Kind::enumeration, "HIGH", false);
+    w.add_ip("addr", format::Op::eq, *parse_ip("::1", false));
+    w.add_ip("net", format::Op::cidr_contains, *parse_ip("10.0.0.0/8", true));
+    const uint64_t ints[] = {static_cast<uint64_t>(int64_t{-3}), 0, 9};
+    const std::string_view names[] = {"a", "ab", "zz"};
+    const IpValue ips[] = {*parse_ip("::1", true), *parse_ip("192.168.0.0/16", true)};
+    if (w.add_scalar_set("ints", format::Kind::int64, ints) ||
+        w.add_byte_set("names", format::Kind::string, names, true) || w.add_ip_set("ips", ips)) {
+        ++failures;
+    }
+    w.add_instance(2, 1, 1);
+    return w.finish();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 3) {
+        std::fprintf(stderr, "usage: %s EXAMPLES_DIR OUTPUT_DIR\n", argv[0]);
+        return 2;
+    }
+    const fs::path examples = argv[1];
+    const fs::path out = argv[2];
+
+    std::vector<fs::path> contents;
+    for (const char* folder : {"content", "channel-291"}) {
+        for (const auto& entry : fs::directory_iterator(examples / folder)) {
+            if (entry.path().extension() == ".txtpb" || entry.path().extension() == ".json") {
+                contents.push_back(entry.path());
+            }
+        }
+    }
+    std::sort(contents.begin(), contents.end());
+    for (const fs::path& path : contents) {
+        auto content = load_content(path.string());
+        if (!content.ok()) {
+            std::fprintf(stderr, "seeds: %s does not load\n", path.c_str());
+            ++failures;
+            continue;
+        }
+        const std::string stem = path.parent_path().filename().string() + "-" +
+                                 path.stem().string() + path.extension().string();
+        const v1::ContentFile& message = content.value->impl().message;
+        const std::string text = read(path);
+        if (path.extension() == ".txtpb") {
+            write(out / "content_text", stem, text);
+            write(out / "validate", stem, text);
+        }
+        write(out / "content_json", stem + ".json", as_json(message));
+        write(out / "content_binary", stem + ".binpb", message.SerializeAsString());
+        auto compiled = compile(*content.value);
+        if (!compiled.ok()) {
+            ++failures;
+            continue;
+        }
+        const auto& bytes = compiled.value->bytes;
+        write(out / "blob_reader", stem + ".rwc", std::string(bytes.begin(), bytes.end()));
+    }
+    const auto all = every_encoding();
+    write(out / "blob_reader", "every-encoding.rwc", std::string(all.begin(), all.end()));
+
+    // Loader harnesses take a first byte that picks the format: 0 text,
+    // 1 JSON, 2 binary (fuzz/harness/targets.hpp).
+    const auto loader_seeds = [&](const std::string& harness, const fs::path& path,
+                                  const google::protobuf::Message& message) {
+        const std::string name = path.stem().string();
+        write(out / harness, name + ".text", std::string(1, '\0') + read(path));
+        write(out / harness, name + ".json", std::string(1, '\1') + as_json(message));
+        write(out / harness, name + ".binary", std::string(1, '\2') + message.SerializeAsString());
+    };
+    {
+        const fs::path path = examples / "registry.txtpb";
+        v1::TemplateTypeRegistry message;
+        if (!google::protobuf::TextFormat::ParseFromString(read(path), &message)) {
+            ++failures;
+        }
+        loader_seeds("registry", path, message);
+    }
+    for (const auto& entry : fs::directory_iterator(examples / "manifests")) {
+        v1::SensorManifest message;
+        if (!google::protobuf::TextFormat::ParseFromString(read(entry.path()), &message)) {
+            ++failures;
+        }
+        loader_seeds("manifest", entry.path(), message);
+    }
+    return failures == 0 ? 0 : 1;
+}
