@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "ringward/diagnostic.hpp"
 #include "support/run.hpp"
 
 using google::protobuf::Struct;
@@ -179,7 +180,7 @@ TEST_CASE("validate --format sarif is SARIF 2.1.0 with every code as a rule") {
     const Struct& driver = field(field(run, "tool").struct_value(), "driver").struct_value();
     CHECK(field(driver, "name").string_value() == "ringward");
     const auto& rules = field(driver, "rules").list_value().values();
-    CHECK(rules.size() == 121);
+    CHECK(static_cast<size_t>(rules.size()) == ringward::all_codes().size());
     std::map<std::string, size_t> rule_index;
     for (size_t i = 0; i < static_cast<size_t>(rules.size()); ++i) {
         const Struct& rule = rules[static_cast<int>(i)].struct_value();

@@ -433,6 +433,18 @@ std::vector<Case> cases() {
          1u,
          "s",
          0u},
+        {"a glob that escapes an ordinary character (a warning)",
+         [](F& f) {
+             F::replace(f.content, "field: \"s\" op: OP_EQ values { string: \"cmd.exe\" }",
+                        "field: \"s\" op: OP_GLOB values { string: \"C:\\\\W*\" }");
+         },
+         {Code::glob_needless_escape},
+         Where::content,
+         "values { string: \"C:",
+         Severity::warning,
+         1u,
+         "s",
+         0u},
         {"a regex RE2 cannot parse",
          [](F& f) {
              F::replace(f.content, "field: \"s\" op: OP_EQ values { string: \"cmd.exe\" }",

@@ -64,4 +64,18 @@ std::optional<GlobError> check_glob(std::string_view p) noexcept {
     return std::nullopt;
 }
 
+std::optional<size_t> needless_escape(std::string_view p) noexcept {
+    constexpr std::string_view kSpecial = "*?[]\\!^-";
+    for (size_t i = 0; i + 1 < p.size(); ++i) {
+        if (p[i] != '\\') {
+            continue;
+        }
+        if (kSpecial.find(p[i + 1]) == std::string_view::npos) {
+            return i;
+        }
+        ++i;  // the escaped character is consumed
+    }
+    return std::nullopt;
+}
+
 }  // namespace ringward::validate

@@ -18,4 +18,10 @@ struct GlobError {
 // nullopt when the pattern is well formed. Linear in the pattern.
 std::optional<GlobError> check_glob(std::string_view pattern) noexcept;
 
+// The offset of the first '\' that escapes a character with no special
+// meaning in a glob ('\U' matches 'U'). Almost always a Windows path
+// written with single backslashes, which then never matches: "C:\Users\*"
+// means "C:Users*" with a literal star. nullopt when there is none.
+std::optional<size_t> needless_escape(std::string_view pattern) noexcept;
+
 }  // namespace ringward::validate

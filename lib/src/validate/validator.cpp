@@ -482,6 +482,16 @@ void Validator::check_text(uint32_t i, const format::InstanceView& instance, con
                              fmt::format("the glob does not parse: {} (at byte {})", error->message,
                                          error->offset),
                              i, instance, k, "escape a literal '[' or '\\' with '\\'", located());
+        } else if (const auto escape = validate::needless_escape(text)) {
+            const char escaped = text[*escape + 1];
+            report_criterion(Code::glob_needless_escape,
+                             fmt::format("the glob escapes '{}' at byte {}: '\\{}' matches '{}' "
+                                         "alone, not a backslash and '{}'",
+                                         escaped, *escape, escaped, escaped, escaped),
+                             i, instance, k,
+                             "a literal backslash is written twice in a glob, and each of those "
+                             "twice again in protobuf text: \"C:\\\\\\\\Users\\\\\\\\*\"",
+                             located());
         }
     } else if (c.op() == Op::regex) {
         const RegexVerdict& verdict = regex_verdict(text, c.case_insensitive());
