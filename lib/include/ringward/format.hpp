@@ -134,6 +134,25 @@ struct Bytes {
 };
 
 namespace detail {
+// Little-endian loads. On a little-endian machine a memcpy is one unaligned
+// load; elsewhere the bytes are assembled.
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+inline uint16_t load_u16(const uint8_t* p) noexcept {
+    uint16_t v;
+    __builtin_memcpy(&v, p, sizeof(v));
+    return v;
+}
+inline uint32_t load_u32(const uint8_t* p) noexcept {
+    uint32_t v;
+    __builtin_memcpy(&v, p, sizeof(v));
+    return v;
+}
+inline uint64_t load_u64(const uint8_t* p) noexcept {
+    uint64_t v;
+    __builtin_memcpy(&v, p, sizeof(v));
+    return v;
+}
+#else
 inline uint16_t load_u16(const uint8_t* p) noexcept {
     return static_cast<uint16_t>(p[0] | p[1] << 8);
 }
@@ -143,6 +162,7 @@ inline uint32_t load_u32(const uint8_t* p) noexcept {
 inline uint64_t load_u64(const uint8_t* p) noexcept {
     return uint64_t{load_u32(p)} | uint64_t{load_u32(p + 4)} << 32;
 }
+#endif
 // A caller broke a documented contract (an index out of range): stop.
 [[noreturn]] inline void contract_violation() noexcept {
     __builtin_trap();

@@ -72,9 +72,72 @@ constexpr uint32_t kReadErrorCount = sizeof(kReadErrors) / sizeof(kReadErrors[0]
 #include "ringward/read_errors.def"
 #undef RINGWARD_READ_ERROR
 
-bool is_single_value(Op op) {
+constexpr bool is_single_value(Op op) {
     return op != Op::wildcard && op != Op::range && op != Op::in;
 }
+
+// What the format says about one (operator, kind) pair (docs/format.md,
+// "Where the value lives"), looked up once per criterion instead of derived
+// from a chain of comparisons.
+struct Encoding {
+    bool valid = false;
+    // Value count: 0, 1 or 2 exactly; a set takes 1..max_set_size.
+    bool set = false;
+    uint8_t count = 0;
+    bool uses_pool = false;
+    bool uses_value0 = false;
+    bool uses_value1 = false;
+    // A single IP value: address in value0/value1, prefix_len used.
+    bool ip_single = false;
+    // eq and ne on an IP compare whole addresses: prefix_len 128.
+    bool ip_exact = false;
+    bool boolean = false;
+    bool case_flag_allowed = false;
+};
+
+constexpr Encoding encoding_of(uint8_t op_code, uint8_t kind_code) {
+    const Op op = static_cast<Op>(op_code);
+    const Kind kind = static_cast<Kind>(kind_code);
+    Encoding e;
+    e.valid = (kKindsByOp[op_code] & (1u << kind_code)) != 0;
+    if (!e.valid) {
+        return e;
+    }
+    const bool single = is_single_value(op);
+    const bool numeric = kind == Kind::int64 || kind == Kind::uint64;
+    e.set = op == Op::in;
+    e.count = op == Op::wildcard ? 0 : (op == Op::range ? 2 : 1);
+    e.uses_pool = op == Op::in ||
+                  ((kind == Kind::string || kind == Kind::bytes || kind == Kind::enumeration) &&
+                   op != Op::wildcard);
+    e.ip_single = kind == Kind::ip && single;
+    e.ip_exact = e.ip_single && (op == Op::eq || op == Op::ne);
+    e.uses_value0 = e.ip_single || (numeric && (single || op == Op::range)) ||
+                    (kind == Kind::boolean && single);
+    e.uses_value1 = e.ip_single || (numeric && op == Op::range);
+    e.boolean = kind == Kind::boolean;
+    e.case_flag_allowed =
+        kind == Kind::string &&
+        (op == Op::eq || op == Op::ne || op == Op::in || op == Op::prefix || op == Op::suffix ||
+         op == Op::contains || op == Op::glob || op == Op::regex);
+    return e;
+}
+
+struct EncodingTable {
+    Encoding entries[kOpCount][kKindCount];
+};
+
+constexpr EncodingTable make_encodings() {
+    EncodingTable table{};
+    for (uint8_t op = 0; op < kOpCount; ++op) {
+        for (uint8_t kind = 0; kind < kKindCount; ++kind) {
+            table.entries[op][kind] = encoding_of(op, kind);
+        }
+    }
+    return table;
+}
+
+constexpr EncodingTable kEncodings = make_encodings();
 
 // Holds the state of one read. Every failed check goes through fail(): break
 // there in a debugger to see the first rule a blob breaks.
@@ -92,23 +155,25 @@ class Reader {
     uint32_t pool_offset() const { return static_cast<uint32_t>(pool_offset_); }
 
   private:
-    bool fail(ReadError error, uint64_t offset) {
+    // Out of line and cold: the checks on the passing path stay a compare
+    // and a branch each.
+    [[gnu::cold, gnu::noinline]] bool fail(ReadError error, uint64_t offset) {
         error_ = error;
         offset_ = static_cast<uint32_t>(offset);
         return false;
     }
     bool check(bool condition, ReadError error, uint64_t offset) {
-        return condition || fail(error, offset);
+        return __builtin_expect(condition, 1) || fail(error, offset);
     }
 
     bool read_header();
     bool read_sections();
     bool read_instance(uint32_t index, uint32_t* expected_first, uint32_t* previous_id);
     bool read_criterion(uint32_t table_index, uint32_t position);
-    bool read_pool_item(uint32_t record_offset, uint32_t field, uint32_t* item_offset,
-                        uint32_t* item_length);
+    [[gnu::always_inline]] bool read_pool_item(uint32_t record_offset, uint32_t field,
+                                               uint32_t* item_offset, uint32_t* item_length);
     bool check_zero(uint64_t from, uint64_t to, ReadError error);
-    bool read_inline(uint32_t record, Op op, Kind kind);
+    bool read_inline(uint32_t record, const Encoding& e);
     bool check_ip(const uint8_t* address, uint8_t prefix, uint64_t offset);
     bool read_scalar_set(uint32_t record, Kind kind, uint32_t data, uint32_t length,
                          uint32_t count);
@@ -131,7 +196,15 @@ class Reader {
 };
 
 bool Reader::check_zero(uint64_t from, uint64_t to, ReadError error) {
-    for (uint64_t i = from; i < to; ++i) {
+    // Padding runs are short; test eight bytes at a time and look for the
+    // offending byte only when there is one.
+    uint64_t i = from;
+    for (; to - i >= 8; i += 8) {
+        if (load_u64(data_ + i) != 0) {
+            break;
+        }
+    }
+    for (; i < to; ++i) {
         if (data_[i] != 0) {
             return fail(error, i);
         }
@@ -191,17 +264,28 @@ bool Reader::read_sections() {
 
 // Checks the pool item that the (offset, length) pair at record + field names:
 // inside the pool, at the next aligned position, zero padding before it.
-bool Reader::read_pool_item(uint32_t record, uint32_t field, uint32_t* item_offset,
-                            uint32_t* item_length) {
+inline bool Reader::read_pool_item(uint32_t record, uint32_t field, uint32_t* item_offset,
+                                   uint32_t* item_length) {
     const uint64_t offset = load_u32(data_ + record + field);
     const uint64_t length = load_u32(data_ + record + field + 4);
     const uint64_t expected = align_up(pool_cursor_, kPoolAlignment);
     if (!check(offset <= pool_size_ && length <= pool_size_ - offset,
                ReadError::reference_out_of_pool, record + field) ||
         !check(offset <= expected, ReadError::pool_gap, record + field) ||
-        !check(offset >= expected, ReadError::pool_overlap, record + field) ||
-        !check_zero(pool_offset_ + pool_cursor_, pool_offset_ + offset, ReadError::pool_padding)) {
+        !check(offset >= expected, ReadError::pool_overlap, record + field)) {
         return false;
+    }
+    // The padding [cursor, expected) lies in the one 8-byte word that ends at
+    // `expected` (the pool and its items are 8-aligned): one load decides,
+    // and the byte-by-byte search runs only to locate a non-zero byte.
+    if (expected > pool_cursor_) {
+        const uint64_t word = load_u64(data_ + pool_offset_ + expected - 8);
+        const uint64_t previous_item_bytes = pool_cursor_ % 8;
+        if ((word >> (8 * previous_item_bytes)) != 0 &&
+            !check_zero(pool_offset_ + pool_cursor_, pool_offset_ + expected,
+                        ReadError::pool_padding)) {
+            return false;
+        }
     }
     pool_cursor_ = offset + length;
     *item_offset = static_cast<uint32_t>(offset);
@@ -211,35 +295,32 @@ bool Reader::read_pool_item(uint32_t record, uint32_t field, uint32_t* item_offs
 
 bool Reader::check_ip(const uint8_t* address, uint8_t prefix, uint64_t offset) {
     // Every bit past the prefix must be zero: one canonical form per network.
-    for (uint32_t bit = prefix; bit < kIpMaxPrefix; ++bit) {
-        if ((address[bit / 8] >> (7 - bit % 8)) & 1) {
-            return fail(ReadError::ip_host_bits, offset + bit / 8);
+    // The byte holding the prefix's end keeps its high bits; the rest are 0.
+    const uint32_t first = prefix / 8;
+    if (prefix % 8 != 0 && (address[first] & (0xffu >> (prefix % 8))) != 0) {
+        return fail(ReadError::ip_host_bits, offset + first);
+    }
+    for (uint32_t byte = (prefix + 7) / 8; byte < kIpAddressSize; ++byte) {
+        if (address[byte] != 0) {
+            return fail(ReadError::ip_host_bits, offset + byte);
         }
     }
     return true;
 }
 
-bool Reader::read_inline(uint32_t record, Op op, Kind kind) {
+bool Reader::read_inline(uint32_t record, const Encoding& e) {
     const uint64_t value0 = load_u64(data_ + record + 32);
     const uint64_t value1 = load_u64(data_ + record + 40);
     const uint8_t prefix = data_[record + 5];
-    const bool single = is_single_value(op);
-    if (kind == Kind::ip && single) {
-        const bool exact = op == Op::eq || op == Op::ne;
-        return check(prefix <= kIpMaxPrefix && (!exact || prefix == kIpMaxPrefix),
+    if (e.ip_single) {
+        return check(prefix <= kIpMaxPrefix && (!e.ip_exact || prefix == kIpMaxPrefix),
                      ReadError::ip_prefix, record + 5) &&
                check_ip(data_ + record + 32, prefix, record + 32);
     }
-    if (!check(prefix == 0, ReadError::unused_value, record + 5)) {
-        return false;
-    }
-    const bool numeric = kind == Kind::int64 || kind == Kind::uint64;
-    const bool uses_value0 =
-        (numeric && (single || op == Op::range)) || (kind == Kind::boolean && single);
-    const bool uses_value1 = numeric && op == Op::range;
-    return check(uses_value0 || value0 == 0, ReadError::unused_value, record + 32) &&
-           check(uses_value1 || value1 == 0, ReadError::unused_value, record + 40) &&
-           check(kind != Kind::boolean || value0 <= 1, ReadError::bool_value, record + 32);
+    return check(prefix == 0, ReadError::unused_value, record + 5) &&
+           check(e.uses_value0 || value0 == 0, ReadError::unused_value, record + 32) &&
+           check(e.uses_value1 || value1 == 0, ReadError::unused_value, record + 40) &&
+           check(!e.boolean || value0 <= 1, ReadError::bool_value, record + 32);
 }
 
 bool Reader::read_scalar_set(uint32_t record, Kind kind, uint32_t data, uint32_t length,
@@ -344,28 +425,23 @@ bool Reader::read_criterion(uint32_t table_index, uint32_t position) {
         !check(kind_code < kKindCount, ReadError::unknown_kind, record + 3)) {
         return false;
     }
-    const Op op = static_cast<Op>(op_code);
-    const Kind kind = static_cast<Kind>(kind_code);
-    const bool case_flag_allowed = kind == Kind::string && op_is_string_match(op);
-    if (!check(op_takes_kind(op, kind), ReadError::operator_kind_mismatch, record + 3) ||
+    const Encoding& e = kEncodings.entries[op_code][kind_code];
+    if (!check(e.valid, ReadError::operator_kind_mismatch, record + 3) ||
         !check((flags & ~kFlagCaseInsensitive) == 0 &&
-                   ((flags & kFlagCaseInsensitive) == 0 || case_flag_allowed),
+                   ((flags & kFlagCaseInsensitive) == 0 || e.case_flag_allowed),
                ReadError::criterion_flags, record + 4) ||
         !check(load_u16(r + 6) == 0, ReadError::criterion_reserved, record + 6) ||
         !check(load_u32(r + 28) == 0, ReadError::criterion_reserved, record + 28)) {
         return false;
     }
     const uint32_t count = load_u32(r + 24);
-    if (op == Op::in) {
+    if (e.set) {
         if (!check(count >= 1, ReadError::value_count, record + 24) ||
             !check(count <= limits_.max_set_size_incl, ReadError::set_too_large, record + 24)) {
             return false;
         }
-    } else {
-        const uint32_t expected = op == Op::wildcard ? 0 : (op == Op::range ? 2 : 1);
-        if (!check(count == expected, ReadError::value_count, record + 24)) {
-            return false;
-        }
+    } else if (!check(count == e.count, ReadError::value_count, record + 24)) {
+        return false;
     }
     uint32_t name_offset = 0;
     uint32_t name_length = 0;
@@ -374,24 +450,24 @@ bool Reader::read_criterion(uint32_t table_index, uint32_t position) {
         !read_pool_item(record, 8, &name_offset, &name_length)) {
         return false;
     }
-    if (!op_kind_uses_pool(op, kind)) {
+    if (!e.uses_pool) {
         return check(load_u32(r + 16) == 0, ReadError::unused_value, record + 16) &&
                check(load_u32(r + 20) == 0, ReadError::unused_value, record + 20) &&
-               read_inline(record, op, kind);
+               read_inline(record, e);
     }
     uint32_t data = 0;
     uint32_t length = 0;
-    if (!read_pool_item(record, 16, &data, &length) || !read_inline(record, op, kind)) {
+    if (!read_pool_item(record, 16, &data, &length) || !read_inline(record, e)) {
         return false;
     }
-    if (op != Op::in) {
+    if (!e.set) {
         return check(length <= limits_.max_value_length_incl, ReadError::value_too_long,
                      record + 20);
     }
-    switch (kind) {
+    switch (static_cast<Kind>(kind_code)) {
         case Kind::int64:
         case Kind::uint64:
-            return read_scalar_set(record, kind, data, length, count);
+            return read_scalar_set(record, static_cast<Kind>(kind_code), data, length, count);
         case Kind::ip:
             return read_ip_set(record, data, length, count);
         default:

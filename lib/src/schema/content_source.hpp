@@ -2,6 +2,7 @@
 // compiler that reads the message without copying it.
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -16,22 +17,36 @@ struct ContentSource::Impl {
     // Text and JSON sources: the text itself.
     std::string text;
     v1::ContentFile message;
-    // Line and column (1-based) of parts of a text-format source; the
-    // loader fills them, see load.cpp.
+    // The nesting limit the text was parsed with, to parse it again alike.
+    int max_nesting_depth_incl = 0;
+
+    // Line and column (1-based) of the parts of a text-format source.
     struct Position {
         uint32_t line = 0;
         uint32_t column = 0;
     };
-    Position channel;
-    Position content_version;
-    Position sensor_range;
-    std::vector<Position> instances;
-    // criteria of instance i: criteria[criteria_begin[i] .. criteria_begin[i + 1])
-    std::vector<uint32_t> criteria_begin;
-    std::vector<Position> criteria;
-    // values of global criterion c: values[values_begin[c] .. values_begin[c + 1])
-    std::vector<uint32_t> values_begin;
-    std::vector<Position> values;
-};
+    struct Positions {
+        Position channel;
+        Position content_version;
+        Position sensor_range;
+        std::vector<Position> instances;
+        // criteria of instance i: criteria[criteria_begin[i] .. criteria_begin[i + 1])
+        std::vector<uint32_t> criteria_begin;
+        std::vector<Position> criteria;
+        // values of global criterion c: values[values_begin[c] .. values_begin[c + 1])
+        std::vector<uint32_t> values_begin;
+        std::vector<Position> values;
+    };
 
+    // The positions, found on first use. Recording positions while parsing
+    // costs about twice the parse itself, and content that compiles and
+    // validates cleanly never needs them; so the text is parsed again, with
+    // positions, only when a diagnostic asks where something is. Empty for
+    // JSON and binary sources. Safe to call from several threads.
+    const Positions& positions() const;
+
+  private:
+    mutable std::once_flag positions_once_;
+    mutable Positions positions_;
+};
 }  // namespace ringward

@@ -366,32 +366,30 @@ SensorManifest to_manifest(const v1::SensorManifest& message,
 }
 
 // Copies the positions of a content file's parts out of the parse tree.
-void record_content_positions(ContentSource::Impl& impl,
-                              const pb::TextFormat::ParseInfoTree& tree) {
-    const v1::ContentFile& message = impl.message;
-    impl.channel = field_position(&tree, message, "channel");
-    impl.content_version = field_position(&tree, message, "content_version");
-    impl.sensor_range = field_position(&tree, message, "sensor_range");
+void record_content_positions(const v1::ContentFile& message,
+                              const pb::TextFormat::ParseInfoTree& tree,
+                              ContentSource::Impl::Positions& out) {
+    out.channel = field_position(&tree, message, "channel");
+    out.content_version = field_position(&tree, message, "content_version");
+    out.sensor_range = field_position(&tree, message, "sensor_range");
     const auto instance_count = static_cast<size_t>(message.instances_size());
-    impl.instances.resize(instance_count);
-    impl.criteria_begin.assign(instance_count + 1, 0);
-    impl.values_begin.clear();
-    impl.values_begin.push_back(0);
+    out.instances.resize(instance_count);
+    out.criteria_begin.assign(instance_count + 1, 0);
+    out.values_begin.assign(1, 0);
     for (int i = 0; i < message.instances_size(); ++i) {
         const v1::TemplateInstance& instance = message.instances(i);
-        impl.instances[static_cast<size_t>(i)] = field_position(&tree, message, "instances", i);
+        out.instances[static_cast<size_t>(i)] = field_position(&tree, message, "instances", i);
         const auto* instance_tree = nested(&tree, message, "instances", i);
         for (int k = 0; k < instance.criteria_size(); ++k) {
             const v1::Criterion& criterion = instance.criteria(k);
-            impl.criteria.push_back(field_position(instance_tree, instance, "criteria", k));
+            out.criteria.push_back(field_position(instance_tree, instance, "criteria", k));
             const auto* criterion_tree = nested(instance_tree, instance, "criteria", k);
             for (int v = 0; v < criterion.values_size(); ++v) {
-                impl.values.push_back(field_position(criterion_tree, criterion, "values", v));
+                out.values.push_back(field_position(criterion_tree, criterion, "values", v));
             }
-            impl.values_begin.push_back(static_cast<uint32_t>(impl.values.size()));
+            out.values_begin.push_back(static_cast<uint32_t>(out.values.size()));
         }
-        impl.criteria_begin[static_cast<size_t>(i) + 1] =
-            static_cast<uint32_t>(impl.criteria.size());
+        out.criteria_begin[static_cast<size_t>(i) + 1] = static_cast<uint32_t>(out.criteria.size());
     }
 }
 
@@ -556,18 +554,9 @@ Result<ContentSource> parse_content(std::string_view bytes, std::string file,
     auto impl = std::make_unique<ContentSource::Impl>();
     impl->file = std::move(file);
     impl->format = *options.format;
-    std::vector<Diagnostic> diagnostics;
-    if (impl->format == InputFormat::text) {
-        pb::TextFormat::ParseInfoTree tree;
-        diagnostics =
-            parse_message(bytes, impl->file, impl->format, options, &impl->message, &tree);
-        if (!has_errors(diagnostics)) {
-            record_content_positions(*impl, tree);
-        }
-    } else {
-        diagnostics =
-            parse_message(bytes, impl->file, impl->format, options, &impl->message, nullptr);
-    }
+    impl->max_nesting_depth_incl = options.max_nesting_depth_incl;
+    std::vector<Diagnostic> diagnostics =
+        parse_message(bytes, impl->file, impl->format, options, &impl->message, nullptr);
     if (has_errors(diagnostics)) {
         return Result<ContentSource>::failure(std::move(diagnostics));
     }
@@ -668,14 +657,34 @@ Location ContentSource::file_location() const {
     return at_file(impl_->file);
 }
 
+const ContentSource::Impl::Positions& ContentSource::Impl::positions() const {
+    std::call_once(positions_once_, [this] {
+        if (format != InputFormat::text) {
+            return;
+        }
+        // The same text, parsed the same way, parses again; this time the
+        // parser records where everything is.
+        pb::TextFormat::Parser parser;
+        parser.SetRecursionLimit(max_nesting_depth_incl);
+        pb::TextFormat::ParseInfoTree tree;
+        parser.WriteLocationsTo(&tree);
+        v1::ContentFile again;
+        if (parser.ParseFromString(text, &again)) {
+            record_content_positions(again, tree, positions_);
+        }
+    });
+    return positions_;
+}
+
 Location ContentSource::sensor_range_location() const {
-    return at(impl_->file, impl_->sensor_range, "sensor_range");
+    return at(impl_->file, impl_->positions().sensor_range, "sensor_range");
 }
 
 Location ContentSource::header_location(std::string_view field) const {
-    const Position position = field == "channel"           ? impl_->channel
-                              : field == "content_version" ? impl_->content_version
-                              : field == "sensor_range"    ? impl_->sensor_range
+    const auto& positions = impl_->positions();
+    const Position position = field == "channel"           ? positions.channel
+                              : field == "content_version" ? positions.content_version
+                              : field == "sensor_range"    ? positions.sensor_range
                                                            : Position{};
     return at(impl_->file, position, std::string(field));
 }
@@ -693,7 +702,7 @@ Location ContentSource::instance_location(size_t instance) const {
     if (instance >= instance_count()) {
         std::abort();  // Contract: index in range.
     }
-    return at(impl_->file, position_in(impl_->instances, instance),
+    return at(impl_->file, position_in(impl_->positions().instances, instance),
               fmt::format("instances[{}]", instance));
 }
 
@@ -703,9 +712,11 @@ Location ContentSource::criterion_location(size_t instance, size_t criterion) co
                          impl_->message.instances(static_cast<int>(instance)).criteria_size())) {
         std::abort();  // Contract: indices in range.
     }
-    const size_t global =
-        impl_->criteria_begin.empty() ? SIZE_MAX : impl_->criteria_begin[instance] + criterion;
-    return at(impl_->file, position_in(impl_->criteria, global),
+    const auto& positions = impl_->positions();
+    const size_t global = positions.criteria_begin.empty()
+                              ? SIZE_MAX
+                              : positions.criteria_begin[instance] + criterion;
+    return at(impl_->file, position_in(positions.criteria, global),
               fmt::format("instances[{}].criteria[{}]", instance, criterion));
 }
 
@@ -716,9 +727,10 @@ Location ContentSource::value_location(size_t instance, size_t criterion, size_t
     if (value >= static_cast<size_t>(c.values_size())) {
         std::abort();  // Contract: index in range.
     }
-    if (!impl_->criteria_begin.empty()) {
-        const size_t global = impl_->criteria_begin[instance] + criterion;
-        const Position p = position_in(impl_->values, impl_->values_begin[global] + value);
+    const auto& positions = impl_->positions();
+    if (!positions.criteria_begin.empty()) {
+        const size_t global = positions.criteria_begin[instance] + criterion;
+        const Position p = position_in(positions.values, positions.values_begin[global] + value);
         location.line = p.line;
         location.column = p.column;
     }
