@@ -123,18 +123,19 @@ std::optional<ValidatedBlob> validate_input(const std::string& path,
                                             SourceTexts& sources) {
     report.files.push_back(path);
     const LoadOptions options = load_options(input_format);
-    auto bytes = read_file(path, options.max_input_size_incl);
+    auto bytes = read_file_bytes(path, options.max_input_size_incl);
     if (!bytes.ok()) {
         report.diagnostics.insert(report.diagnostics.end(), bytes.diagnostics.begin(),
                                   bytes.diagnostics.end());
         return std::nullopt;
     }
-    const std::string& data = *bytes.value;
+    std::vector<uint8_t>& data = *bytes.value;
     const bool is_blob = input_format.empty() && data.size() >= sizeof(format::kMagic) &&
                          std::memcmp(data.data(), format::kMagic, sizeof(format::kMagic)) == 0;
     Result<ValidatedBlob> validated;
     if (is_blob) {
-        validated = validate_blob(std::vector<uint8_t>(data.begin(), data.end()), path, target);
+        // Moved, not copied: validating a blob holds it in memory once.
+        validated = validate_blob(std::move(data), path, target);
     } else {
         LoadOptions source_options = options;
         if (!source_options.format) {
@@ -150,7 +151,9 @@ std::optional<ValidatedBlob> validate_input(const std::string& path,
                 at, "name it .txtpb, .json or .binpb, or pass --input-format"));
             return std::nullopt;
         }
-        auto content = parse_content(data, path, source_options);
+        auto content =
+            parse_content(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()),
+                          path, source_options);
         if (!content.ok()) {
             report.diagnostics.insert(report.diagnostics.end(), content.diagnostics.begin(),
                                       content.diagnostics.end());

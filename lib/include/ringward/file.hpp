@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "ringward/diagnostic.hpp"
 
@@ -18,6 +19,9 @@ namespace ringward {
 // read (the message carries the system's reason), RW0002 input-too-large
 // when it is larger than max_size_incl (checked before reading).
 Result<std::string> read_file(const std::string& path, uint64_t max_size_incl);
+// The same, as bytes: a blob read with this moves into validate_blob()
+// without a second copy.
+Result<std::vector<uint8_t>> read_file_bytes(const std::string& path, uint64_t max_size_incl);
 
 struct WriteOptions {
     // Permission bits of the new file. Secrets use 0600.

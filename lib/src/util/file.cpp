@@ -57,29 +57,28 @@ class Fd {
     int fd_;
 };
 
-}  // namespace
-
-Result<std::string> read_file(const std::string& path, uint64_t max_size_incl) {
+template <class Container>
+Result<Container> read_into(const std::string& path, uint64_t max_size_incl) {
     Location location;
     location.file = path;
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     struct stat st {};
     if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0) {
-        return Result<std::string>::failure(
+        return Result<Container>::failure(
             make_diagnostic(Code::input_unreadable,
                             fmt::format("cannot open {}: {}", path, reason(errno)), location));
     }
     if (S_ISDIR(st.st_mode)) {
-        return Result<std::string>::failure(make_diagnostic(
+        return Result<Container>::failure(make_diagnostic(
             Code::input_unreadable, fmt::format("cannot read {}: it is a folder", path), location));
     }
     if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > max_size_incl) {
-        return Result<std::string>::failure(make_diagnostic(
+        return Result<Container>::failure(make_diagnostic(
             Code::input_too_large,
             fmt::format("{} is {} bytes; the limit is {}", path, st.st_size, max_size_incl),
             location));
     }
-    std::string data;
+    Container data;
     if (S_ISREG(st.st_mode)) {
         data.reserve(static_cast<size_t>(st.st_size));
     }
@@ -92,7 +91,7 @@ Result<std::string> read_file(const std::string& path, uint64_t max_size_incl) {
             continue;
         }
         if (n < 0) {
-            return Result<std::string>::failure(
+            return Result<Container>::failure(
                 make_diagnostic(Code::input_unreadable,
                                 fmt::format("cannot read {}: {}", path, reason(errno)), location));
         }
@@ -100,14 +99,24 @@ Result<std::string> read_file(const std::string& path, uint64_t max_size_incl) {
             break;
         }
         if (static_cast<uint64_t>(n) > max_size_incl - data.size()) {
-            return Result<std::string>::failure(make_diagnostic(
+            return Result<Container>::failure(make_diagnostic(
                 Code::input_too_large,
                 fmt::format("{} is larger than the limit of {} bytes", path, max_size_incl),
                 location));
         }
-        data.append(buffer, static_cast<size_t>(n));
+        data.insert(data.end(), buffer, buffer + n);
     }
-    return Result<std::string>::success(std::move(data));
+    return Result<Container>::success(std::move(data));
+}
+
+}  // namespace
+
+Result<std::string> read_file(const std::string& path, uint64_t max_size_incl) {
+    return read_into<std::string>(path, max_size_incl);
+}
+
+Result<std::vector<uint8_t>> read_file_bytes(const std::string& path, uint64_t max_size_incl) {
+    return read_into<std::vector<uint8_t>>(path, max_size_incl);
 }
 
 std::optional<Diagnostic> write_file_atomic(const std::string& path, std::string_view text,
