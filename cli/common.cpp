@@ -1,6 +1,11 @@
 #include "common.hpp"
 
+#include <termios.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -173,6 +178,161 @@ std::optional<ValidatedBlob> validate_input(const std::string& path,
 void print_report(const Report& report, const SourceTexts& sources) {
     print_diagnostics(report.diagnostics, sources);
     fmt::print(stderr, "ringward: {}\n", summary_line(report));
+}
+
+void add_passphrase_options(CLI::App& command, PassphraseArgs& args) {
+    auto* file = command.add_option("--passphrase-file", args.file,
+                                    "Read the passphrase from the first line of this file");
+    auto* env = command.add_option("--passphrase-env", args.env,
+                                   "Read the passphrase from this environment variable");
+    file->excludes(env);
+}
+
+namespace {
+
+// Reads a line from the terminal with echo off; nullopt without a terminal.
+std::optional<std::string> prompt_line(const char* prompt) {
+    FILE* tty = std::fopen("/dev/tty", "r+");
+    if (tty == nullptr) {
+        return std::nullopt;
+    }
+    const int fd = fileno(tty);
+    termios saved{};
+    const bool terminal = tcgetattr(fd, &saved) == 0;
+    if (terminal) {
+        termios quiet = saved;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(fd, TCSAFLUSH, &quiet);
+    }
+    std::fputs(prompt, tty);
+    std::fflush(tty);
+    std::string line;
+    for (int c = std::fgetc(tty); c != EOF && c != '\n'; c = std::fgetc(tty)) {
+        line.push_back(static_cast<char>(c));
+    }
+    if (terminal) {
+        tcsetattr(fd, TCSAFLUSH, &saved);
+    }
+    std::fputs("\n", tty);
+    std::fclose(tty);
+    return line;
+}
+
+}  // namespace
+
+std::optional<Passphrase> get_passphrase(const PassphraseArgs& args, const char* prompt,
+                                         bool confirm, std::string* error) {
+    if (!args.file.empty()) {
+        std::ifstream in(args.file);
+        std::string line;
+        if (!in || !std::getline(in, line)) {
+            *error = "cannot read the passphrase file " + args.file;
+            return std::nullopt;
+        }
+        return Passphrase(std::move(line));
+    }
+    if (!args.env.empty()) {
+        const char* value = std::getenv(args.env.c_str());
+        if (value == nullptr) {
+            *error = "the environment variable " + args.env + " is not set";
+            return std::nullopt;
+        }
+        return Passphrase(value);
+    }
+    auto first = prompt_line(prompt);
+    if (!first) {
+        *error = "no terminal to ask for the passphrase: use --passphrase-file or --passphrase-env";
+        return std::nullopt;
+    }
+    Passphrase passphrase(std::move(*first));
+    if (confirm) {
+        auto again = prompt_line("Again: ");
+        const bool same = again && *again == passphrase.text();
+        if (again) {
+            Passphrase wipe(std::move(*again));
+        }
+        if (!same) {
+            *error = "the two passphrases differ";
+            return std::nullopt;
+        }
+    }
+    return passphrase;
+}
+
+uint64_t now_seconds() {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+}
+
+std::optional<uint64_t> parse_time(std::string_view text) {
+    if (!text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos &&
+        text.size() <= 19) {
+        return std::stoull(std::string(text));
+    }
+    std::tm tm{};
+    const std::string s(text);
+    char trailing = 0;
+    if (s.size() != 20 ||
+        std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &trailing) != 6) {
+        return std::nullopt;
+    }
+    const int year = tm.tm_year;
+    const int month = tm.tm_mon;
+    const int day = tm.tm_mday;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    const time_t t = timegm(&tm);
+    // timegm normalises 2024-02-30 into March: refuse what it had to change.
+    std::tm back{};
+    if (t < 0 || gmtime_r(&t, &back) == nullptr || back.tm_year + 1900 != year ||
+        back.tm_mon + 1 != month || back.tm_mday != day) {
+        return std::nullopt;
+    }
+    return static_cast<uint64_t>(t);
+}
+
+std::string format_time(uint64_t seconds) {
+    const auto t = static_cast<time_t>(seconds);
+    std::tm tm{};
+    char out[32] = "?";
+    if (gmtime_r(&t, &tm) != nullptr) {
+        std::strftime(out, sizeof(out), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    return out;
+}
+
+std::optional<uint64_t> parse_duration(std::string_view text) {
+    if (text.empty()) {
+        return std::nullopt;
+    }
+    uint64_t unit = 1;
+    switch (text.back()) {
+        case 's':
+            break;
+        case 'm':
+            unit = 60;
+            break;
+        case 'h':
+            unit = 3600;
+            break;
+        case 'd':
+            unit = 86400;
+            break;
+        default:
+            unit = 0;
+    }
+    if (unit != 0) {
+        text.remove_suffix(1);
+    } else {
+        unit = 1;
+    }
+    if (text.empty() || text.size() > 9 ||
+        text.find_first_not_of("0123456789") != std::string_view::npos) {
+        return std::nullopt;
+    }
+    return std::stoull(std::string(text)) * unit;
 }
 
 }  // namespace ringward::cli

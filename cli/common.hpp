@@ -12,6 +12,7 @@
 #include "ringward/diagnostic.hpp"
 #include "ringward/report.hpp"
 #include "ringward/schema.hpp"
+#include "ringward/sign.hpp"
 #include "ringward/validate.hpp"
 
 namespace ringward::cli {
@@ -28,6 +29,9 @@ using Runner = std::function<int()>;
 Runner add_compile(CLI::App& app);
 Runner add_inspect(CLI::App& app);
 Runner add_validate(CLI::App& app);
+Runner add_keygen(CLI::App& app);
+Runner add_sign(CLI::App& app);
+Runner add_verify(CLI::App& app);
 
 // Colour on stderr: only on a terminal, and never when NO_COLOR is set to
 // anything non-empty (no-color.org).
@@ -73,5 +77,25 @@ std::optional<ValidatedBlob> validate_input(const std::string& path,
 
 // Prints a report for people on stderr: every finding, then the summary.
 void print_report(const Report& report, const SourceTexts& sources);
+
+// --passphrase-file and --passphrase-env, for scripts and CI.
+struct PassphraseArgs {
+    std::string file;
+    std::string env;
+};
+void add_passphrase_options(CLI::App& command, PassphraseArgs& args);
+// The passphrase from the file or variable named, else from a prompt on the
+// terminal without echo (`confirm` asks twice); nullopt when there is
+// neither a flag nor a terminal, or the two entries differ. `error` says why.
+std::optional<Passphrase> get_passphrase(const PassphraseArgs& args, const char* prompt,
+                                         bool confirm, std::string* error);
+
+// Unix seconds, or UTC time as 2024-07-19T04:09:00Z.
+std::optional<uint64_t> parse_time(std::string_view text);
+// "2024-07-19T04:09:00Z".
+std::string format_time(uint64_t seconds);
+// A duration: a number with s, m, h or d (plain seconds without a unit).
+std::optional<uint64_t> parse_duration(std::string_view text);
+uint64_t now_seconds();
 
 }  // namespace ringward::cli

@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
     add(add_compile);
     add(add_inspect);
     add(add_validate);
+    add(add_keygen);
+    add(add_sign);
+    add(add_verify);
 
     try {
         app.parse(argc, argv);

@@ -19,6 +19,7 @@
 #include "ringward/v1/sensor_manifest.pb.h"
 #include "ringward/v1/template_type.pb.h"
 #include "schema/content_source.hpp"
+#include "schema/parse.hpp"
 
 namespace ringward {
 namespace {
@@ -156,6 +157,8 @@ std::string json_message(const pb::util::Status& status) {
     return message.empty() ? std::string("JSON does not fit the schema") : message;
 }
 
+}  // namespace
+
 // Parses `bytes` into `message` in the given format. Diagnostics on failure.
 std::vector<Diagnostic> parse_message(std::string_view bytes, const std::string& file,
                                       InputFormat format, const LoadOptions& options,
@@ -236,6 +239,8 @@ std::vector<Diagnostic> parse_message(std::string_view bytes, const std::string&
     return diagnostics;
 }
 
+namespace {
+
 // The format named by the options, else by the file name; diagnostic if
 // neither says.
 std::optional<InputFormat> format_for(const std::string& file, const LoadOptions& options,
@@ -253,10 +258,12 @@ std::optional<InputFormat> format_for(const std::string& file, const LoadOptions
     return std::nullopt;
 }
 
+}  // namespace
+
 // Position of field `name` of `message` (index for repeated fields) in a
 // text source; {0, 0} when unknown.
 Position field_position(const pb::TextFormat::ParseInfoTree* tree, const pb::Message& message,
-                        const char* name, int index = -1) {
+                        const char* name, int index) {
     if (tree == nullptr) {
         return {};
     }
@@ -268,6 +275,8 @@ Position field_position(const pb::TextFormat::ParseInfoTree* tree, const pb::Mes
     return Position{static_cast<uint32_t>(location.line) + 1,
                     static_cast<uint32_t>(location.column) + 1};
 }
+
+namespace {
 
 const pb::TextFormat::ParseInfoTree* nested(const pb::TextFormat::ParseInfoTree* tree,
                                             const pb::Message& message, const char* name,

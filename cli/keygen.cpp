@@ -1,0 +1,101 @@
+// ringward keygen: an Ed25519 key pair, the secret half encrypted at rest.
+#include <fmt/format.h>
+
+#include <memory>
+
+#include <sodium.h>
+
+#include <cstdio>
+
+#include "common.hpp"
+#include "ringward/file.hpp"
+
+namespace ringward::cli {
+namespace {
+
+struct KeygenArgs {
+    std::string name;
+    PassphraseArgs passphrase;
+    std::string kdf = "moderate";
+    std::string comment;
+    bool unencrypted = false;
+    bool force = false;
+};
+
+int run_keygen(const KeygenArgs& args) {
+    std::optional<Passphrase> passphrase;
+    if (!args.unencrypted) {
+        std::string error;
+        passphrase =
+            get_passphrase(args.passphrase, "Passphrase for the new secret key: ", true, &error);
+        if (!passphrase) {
+            fmt::print(stderr, "ringward: {}\n", error);
+            return kExitUsage;
+        }
+        if (passphrase->text().empty()) {
+            fmt::print(stderr,
+                       "ringward: an empty passphrase is no protection; pass --unencrypted if "
+                       "that is what you want\n");
+            return kExitUsage;
+        }
+    }
+    const SecretKey key = SecretKey::generate();
+    const std::string secret_path = args.name + ".key";
+    const std::string public_path = args.name + ".pub";
+    const KdfStrength strength =
+        args.kdf == "interactive" ? KdfStrength::interactive : KdfStrength::moderate;
+    std::string secret_text =
+        format_secret_key(key, passphrase ? &*passphrase : nullptr, strength, args.comment);
+    WriteOptions secret_options;
+    secret_options.mode = 0600;
+    secret_options.overwrite = args.force;
+    auto error = write_file_atomic(secret_path, secret_text, secret_options);
+    sodium_memzero(secret_text.data(), secret_text.size());
+    if (error) {
+        print_diagnostics(std::span(&*error, 1), SourceTexts{});
+        return kExitUsage;
+    }
+    WriteOptions public_options;
+    public_options.overwrite = args.force;
+    if (auto failed = write_file_atomic(
+            public_path, format_public_key(key.public_key(), args.comment), public_options)) {
+        // All or nothing: a secret key without its public half is no use.
+        std::remove(secret_path.c_str());
+        print_diagnostics(std::span(&*failed, 1), SourceTexts{});
+        return kExitUsage;
+    }
+    fmt::print("key id {}\n", to_hex(key.id()));
+    fmt::print("wrote {} ({}) and {}\n", secret_path,
+               passphrase ? "encrypted, mode 0600" : "UNENCRYPTED, mode 0600", public_path);
+    fmt::print("a keyring entry that trusts it:\n  keys {{ public_key: \"{}\" key_id: \"{}\" }}\n",
+               to_base64(key.public_key()), to_hex(key.id()));
+    return kExitOk;
+}
+
+}  // namespace
+
+Runner add_keygen(CLI::App& app) {
+    auto args = std::make_shared<KeygenArgs>();
+    CLI::App* command = app.add_subcommand(
+        "keygen",
+        "Create an Ed25519 key pair: NAME.key (secret, mode 0600, encrypted with a passphrase\n"
+        "through Argon2id) and NAME.pub. The passphrase is asked on the terminal without echo,\n"
+        "or read with --passphrase-file or --passphrase-env. Nothing is overwritten without\n"
+        "--force.");
+    add_version_flag(*command);
+    command->add_option("-o,--output", args->name, "Name of the key files, without extension")
+        ->required();
+    add_passphrase_options(*command, args->passphrase);
+    command
+        ->add_option("--kdf", args->kdf,
+                     "Argon2id cost: moderate (default: 256 MiB, about a second) or "
+                     "interactive (64 MiB)")
+        ->check(CLI::IsMember({"moderate", "interactive"}));
+    command->add_option("--comment", args->comment, "A comment written into both files");
+    command->add_flag("--unencrypted", args->unencrypted,
+                      "Write the secret key without a passphrase (for test keys and HSM-less CI)");
+    command->add_flag("--force", args->force, "Overwrite existing key files");
+    return [args] { return run_keygen(*args); };
+}
+
+}  // namespace ringward::cli

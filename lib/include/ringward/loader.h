@@ -1,0 +1,245 @@
+/*
+ * The ringward loader: what an endpoint agent (or kernel-side code) links to
+ * accept content. It accepts only an envelope (docs/envelope.md) signed by a
+ * trusted key that fits the agent's policy and whose blob passes the one
+ * reader, and it tells, for every instance, whether this sensor can evaluate
+ * it. An instance it cannot is skipped and counted, never evaluated.
+ *
+ * Like the reader it sits on, the loader is freestanding: no allocation, no
+ * exceptions, no global state, nothing from libc but memcpy, memcmp and
+ * memset. Signature verification and hashing go through function pointers;
+ * left NULL, they are ringward_sodium_verify and ringward_sodium_hash (below):
+ * libsodium's crypto_sign_verify_detached and crypto_generichash, the only
+ * code here that is not freestanding and the only reason to link libsodium.
+ * A freestanding build without libsodium (a kernel module) compiles the
+ * loader and reader sources itself, sets both pointers to its own
+ * implementations, and defines the two ringward_sodium_* symbols as
+ * functions that return -1, so that a configuration left NULL fails closed.
+ *
+ * Checks run in this order, and the first that fails decides the status:
+ *   1. size caps, magic, format version, header shape;
+ *   2. algorithm and key id: known, not revoked, within the key's validity
+ *      window (no cryptography is spent on an unknown key);
+ *   3. the Ed25519 signature over the context string and the header;
+ *   4. the BLAKE2b-512 of the blob against the signed hash;
+ *   5. channel, sequence (replay, rollback), validity window (not yet valid,
+ *      expired), sensor version range, rollout ring;
+ *   6. the blob through the reader, and its channel and sensor range against
+ *      the envelope's; then each instance against the sensor's own table.
+ *
+ * WARNING: a refused envelope must leave the agent on its last accepted
+ * content. Record the accepted sequence (ringward_loaded.sequence) for the
+ * channel only after the content is in use, and persist it: a loader that
+ * forgets it cannot refuse rollbacks.
+ */
+#ifndef RINGWARD_LOADER_H
+#define RINGWARD_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RINGWARD_KEY_ID_BYTES 16
+#define RINGWARD_PUBLIC_KEY_BYTES 32
+#define RINGWARD_SIGNATURE_BYTES 64
+#define RINGWARD_HASH_BYTES 64
+#define RINGWARD_ENVELOPE_HEADER_BYTES 160
+#define RINGWARD_ALGORITHM_ED25519 1
+/* An envelope larger than this is refused before anything is read, unless
+   the configuration sets its own cap. Content is kilobytes to megabytes; the
+   benchmark goes to 256 MiB. */
+#define RINGWARD_DEFAULT_MAX_ENVELOPE_BYTES (1024u * 1024u * 1024u)
+
+/* Value types of template type fields and sensor inputs; equal to
+   ringward.v1.FieldType and to the blob's value kinds. */
+#define RINGWARD_TYPE_INT 1
+#define RINGWARD_TYPE_UINT 2
+#define RINGWARD_TYPE_BOOL 3
+#define RINGWARD_TYPE_STRING 4
+#define RINGWARD_TYPE_BYTES 5
+#define RINGWARD_TYPE_ENUM 6
+#define RINGWARD_TYPE_IP 7
+
+/* Why the loader refused, or RINGWARD_OK: the statuses of loader_status.def
+   (RINGWARD_E_TOO_LARGE, RINGWARD_E_UNKNOWN_KEY, ...). Stable numbers: RW08nn
+   in docs/diagnostics.md is status nn. */
+typedef enum ringward_status {
+    RINGWARD_OK = 0,
+#define RINGWARD_LOADER_STATUS(number, ID, id, name, message) RINGWARD_E_##ID = number,
+#include "ringward/loader_status.def"
+#undef RINGWARD_LOADER_STATUS
+} ringward_status;
+
+/* "envelope-too-large", ...; "ok" for RINGWARD_OK; "?" otherwise. */
+const char* ringward_status_name(ringward_status status);
+/* One sentence; "" for RINGWARD_OK. */
+const char* ringward_status_message(ringward_status status);
+
+/* A public key the agent trusts. A window bound of 0 is open. */
+typedef struct ringward_trusted_key {
+    uint8_t key_id[RINGWARD_KEY_ID_BYTES];
+    uint8_t public_key[RINGWARD_PUBLIC_KEY_BYTES];
+    uint64_t not_before; /* unix seconds; 0: no lower bound */
+    uint64_t not_after;  /* unix seconds, inclusive; 0: no upper bound */
+    int revoked;         /* non-zero: refuse everything signed with it */
+} ringward_trusted_key;
+
+/* The last sequence accepted for a channel. */
+typedef struct ringward_channel_state {
+    uint32_t channel;
+    uint64_t last_sequence;
+} ringward_channel_state;
+
+/* One template type (id, version) the sensor can evaluate, and the ordered
+   types (RINGWARD_TYPE_*) of the inputs it supplies: the sensor's own table,
+   the same facts as a sensor manifest. */
+typedef struct ringward_template_support {
+    uint32_t id;
+    uint32_t version;
+    uint32_t input_count;
+    const uint8_t* input_types;
+} ringward_template_support;
+
+/* 0 when `signature` is valid for `message` under `public_key`. */
+typedef int (*ringward_verify_fn)(const uint8_t signature[RINGWARD_SIGNATURE_BYTES],
+                                  const uint8_t* message, size_t length,
+                                  const uint8_t public_key[RINGWARD_PUBLIC_KEY_BYTES],
+                                  void* context);
+/* BLAKE2b-512 of data into out; 0 on success. */
+typedef int (*ringward_hash_fn)(uint8_t out[RINGWARD_HASH_BYTES], const uint8_t* data,
+                                size_t length, void* context);
+
+/* Skip the sensor version range check: for tools that verify an envelope on
+   no particular sensor (ringward verify without --sensor-version). An agent
+   never sets it. */
+#define RINGWARD_CONFIG_ANY_SENSOR 1u
+
+typedef struct ringward_loader_config {
+    const ringward_trusted_key* keys;
+    size_t key_count;
+    /* Last accepted sequence per channel; a channel not listed has none. */
+    const ringward_channel_state* channels;
+    size_t channel_count;
+    /* The channel the agent asked for; 0 accepts any channel. */
+    uint32_t expected_channel;
+    /* This sensor's version, packed: major << 48 | minor << 32 | build. */
+    uint64_t sensor_version;
+    /* This agent's rollout ring: admitted when ring <= the signed ring. */
+    uint32_t ring;
+    /* The current time, unix seconds: the caller's clock. */
+    uint64_t now;
+    /* The sensor's own table. */
+    const ringward_template_support* templates;
+    size_t template_count;
+    /* 0: RINGWARD_DEFAULT_MAX_ENVELOPE_BYTES. */
+    size_t max_envelope_bytes;
+    /* NULL: libsodium's. */
+    ringward_verify_fn verify;
+    void* verify_context;
+    ringward_hash_fn hash;
+    void* hash_context;
+    uint32_t flags; /* RINGWARD_CONFIG_* */
+} ringward_loader_config;
+
+/* What the loader accepted: the signed header's fields, the blob, and the
+   per-instance verdict. It points into the envelope and the configuration,
+   which must outlive it. */
+typedef struct ringward_loaded {
+    uint8_t key_id[RINGWARD_KEY_ID_BYTES];
+    uint32_t channel;
+    uint32_t ring;
+    uint64_t sequence;
+    uint64_t not_before;
+    uint64_t expires;
+    uint64_t sensor_min;
+    uint64_t sensor_max;
+    const uint8_t* blob;
+    size_t blob_size;
+    uint32_t instance_count;
+    uint32_t evaluable_count;
+    uint32_t skipped_count;
+    /* When the status is RINGWARD_E_BLOB_MALFORMED: the reader's error
+       (docs/diagnostics.md RW01nn) and its offset within the blob. */
+    uint32_t read_error;
+    uint32_t read_error_offset;
+    /* The reader's view and the sensor table; for the accessors below. */
+    uint64_t view_[4];
+    const ringward_template_support* templates_;
+    size_t template_count_;
+} ringward_loaded;
+
+/* Checks `envelope` against `config` as described above. On RINGWARD_OK,
+   *out describes the content; on any refusal, *out is zeroed except for the
+   read error fields. Contract: config and out are not NULL; envelope may be
+   NULL only when size is 0. */
+ringward_status ringward_load(const ringward_loader_config* config, const uint8_t* envelope,
+                              size_t size, ringward_loaded* out);
+
+/* Why an instance is skipped, or RINGWARD_EVALUABLE. */
+typedef enum ringward_instance_status {
+    RINGWARD_EVALUABLE = 0,
+    RINGWARD_SKIP_UNKNOWN_TEMPLATE = 1,  /* the sensor has no such (id, version) */
+    RINGWARD_SKIP_TOO_MANY_CRITERIA = 2, /* more criteria than the sensor supplies inputs */
+    RINGWARD_SKIP_TYPE_MISMATCH = 3      /* a criterion's value type is not its input's */
+} ringward_instance_status;
+
+typedef struct ringward_instance {
+    uint32_t id;
+    uint32_t template_type_id;
+    uint32_t template_type_version;
+    uint32_t criterion_count;
+    ringward_instance_status status;
+    /* For a skip: the sensor's input count, and the criterion at fault
+       (RINGWARD_SKIP_TYPE_MISMATCH). */
+    uint32_t input_count;
+    uint32_t criterion;
+} ringward_instance;
+
+/* One criterion, as docs/format.md lays it out. Pointers are into the blob. */
+typedef struct ringward_criterion {
+    uint16_t field_index;
+    uint8_t op;   /* ringward.v1.Operator; 0 is the wildcard */
+    uint8_t kind; /* RINGWARD_TYPE_*; 0 for a wildcard */
+    uint8_t case_insensitive;
+    uint8_t prefix_len;
+    uint32_t value_count;
+    uint64_t value0;
+    uint64_t value1;
+    const uint8_t* name;
+    uint32_t name_size;
+    const uint8_t* data;
+    uint32_t data_size;
+} ringward_criterion;
+
+/* Instance i (ascending id order), and whether this sensor can evaluate it.
+   Contract: i < loaded->instance_count. */
+void ringward_instance_at(const ringward_loaded* loaded, uint32_t i, ringward_instance* out);
+/* Criterion k of instance i. Contract: both in range. */
+void ringward_criterion_at(const ringward_loaded* loaded, uint32_t i, uint32_t k,
+                           ringward_criterion* out);
+
+/* Writes the sensor's table as a ringward.v1.SensorManifest in protobuf text
+   format, which `ringward validate --manifests` reads, so that the table the
+   agent evaluates with and the manifest content is validated against cannot
+   drift apart. Returns the length of the whole text (not counting a NUL);
+   writes at most `capacity` bytes, NUL-terminated when there is room. Call
+   with capacity 0 to learn the size. */
+size_t ringward_write_manifest(const ringward_template_support* templates, size_t count,
+                               uint64_t sensor_version, char* buffer, size_t capacity);
+
+/* libsodium's Ed25519 verification and BLAKE2b, the defaults; each returns
+   0 on success and -1 otherwise. */
+int ringward_sodium_verify(const uint8_t signature[RINGWARD_SIGNATURE_BYTES],
+                           const uint8_t* message, size_t length,
+                           const uint8_t public_key[RINGWARD_PUBLIC_KEY_BYTES], void* context);
+int ringward_sodium_hash(uint8_t out[RINGWARD_HASH_BYTES], const uint8_t* data, size_t length,
+                         void* context);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RINGWARD_LOADER_H */

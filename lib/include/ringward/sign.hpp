@@ -1,0 +1,165 @@
+// Keys, key files, keyrings, and signing envelopes (docs/envelope.md). All
+// cryptography is libsodium's: Ed25519 signatures, BLAKE2b for key ids and
+// blob hashes, Argon2id and XChaCha20-Poly1305 for secret keys at rest.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ringward/diagnostic.hpp"
+#include "ringward/loader.h"
+#include "ringward/validate.hpp"
+
+namespace ringward {
+
+using KeyId = std::array<uint8_t, RINGWARD_KEY_ID_BYTES>;
+using Signature = std::array<uint8_t, RINGWARD_SIGNATURE_BYTES>;
+
+struct PublicKey {
+    std::array<uint8_t, RINGWARD_PUBLIC_KEY_BYTES> bytes{};
+    friend bool operator==(const PublicKey&, const PublicKey&) = default;
+};
+
+// The key id: 16 bytes of BLAKE2b over a domain string and the public key.
+// Derived, never random, so that a key always has the same id.
+KeyId key_id(const PublicKey& key);
+// Lower-case hex, 32 characters.
+std::string to_hex(const KeyId& id);
+// Standard base64 of the 32 key bytes: the public-key line of a .pub file
+// and the public_key of a keyring entry.
+std::string to_base64(const PublicKey& key);
+
+// An Ed25519 secret key (libsodium's 64-byte form: seed and public key).
+// Move-only; wiped from memory when destroyed or moved from.
+class SecretKey {
+  public:
+    // A fresh key from libsodium's random generator.
+    static SecretKey generate();
+    // The key for a 32-byte seed (RFC 8032's "secret key").
+    static SecretKey from_seed(std::span<const uint8_t, 32> seed);
+
+    SecretKey(SecretKey&& other) noexcept;
+    SecretKey& operator=(SecretKey&& other) noexcept;
+    SecretKey(const SecretKey&) = delete;
+    SecretKey& operator=(const SecretKey&) = delete;
+    ~SecretKey();
+
+    const PublicKey& public_key() const noexcept { return public_; }
+    KeyId id() const { return key_id(public_); }
+    Signature sign(std::span<const uint8_t> message) const;
+
+    // The 64 secret bytes, for writing a key file. Handle with care.
+    std::span<const uint8_t, 64> bytes() const noexcept { return bytes_; }
+    // Adopts 64 secret bytes read from a key file; nullopt when their public
+    // half is not the key they derive.
+    static std::optional<SecretKey> from_bytes(std::span<const uint8_t, 64> bytes);
+
+  private:
+    SecretKey() = default;
+    std::array<uint8_t, 64> bytes_{};
+    PublicKey public_;
+};
+
+// Whether `signature` is valid for `message` under `key`.
+bool verify(const Signature& signature, std::span<const uint8_t> message, const PublicKey& key);
+
+// A passphrase; wiped from memory when destroyed.
+class Passphrase {
+  public:
+    explicit Passphrase(std::string text) : text_(std::move(text)) {}
+    Passphrase(Passphrase&& other) noexcept;
+    Passphrase& operator=(Passphrase&& other) noexcept;
+    Passphrase(const Passphrase&) = delete;
+    Passphrase& operator=(const Passphrase&) = delete;
+    ~Passphrase();
+    std::string_view text() const noexcept { return text_; }
+
+  private:
+    std::string text_;
+};
+
+// How hard Argon2id works to turn a passphrase into a key: libsodium's
+// MODERATE (the default: about 256 MiB and a second) or INTERACTIVE (64 MiB,
+// for tests and machines that cannot spare more).
+enum class KdfStrength : uint8_t { interactive, moderate };
+
+// Key files, a documented text format (docs/envelope.md, "Key files").
+std::string format_public_key(const PublicKey& key, std::string_view comment);
+Result<PublicKey> parse_public_key(std::string_view text, std::string file);
+// `passphrase` null writes the key unencrypted.
+std::string format_secret_key(const SecretKey& key, const Passphrase* passphrase,
+                              KdfStrength strength, std::string_view comment);
+// For an encrypted key, `ask` supplies the passphrase (called at most once);
+// returning nullopt is RW0852. A wrong passphrase is RW0851.
+Result<SecretKey> parse_secret_key(std::string_view text, std::string file,
+                                   const std::function<std::optional<Passphrase>()>& ask);
+
+// A key a keyring trusts.
+struct TrustedKey {
+    PublicKey key;
+    KeyId id{};
+    uint64_t not_before = 0;
+    uint64_t not_after = 0;
+    bool revoked = false;
+    std::string comment;
+    Location location;
+};
+
+// A keyring file (schemas/ringward/v1/keyring.proto), any format.
+Result<std::vector<TrustedKey>> load_keyring(const std::string& path);
+Result<std::vector<TrustedKey>> parse_keyring(std::string_view bytes, std::string file,
+                                              InputFormat format);
+// The keyring in the loader's terms; the result is independent of `keys`.
+std::vector<ringward_trusted_key> to_loader_keys(std::span<const TrustedKey> keys);
+
+// What the envelope binds besides the blob (whose channel and sensor range
+// it carries over).
+struct EnvelopePolicy {
+    // Greater than every sequence signed before for the channel.
+    uint64_t sequence = 0;
+    // Unix seconds: valid from not_before, up to (not including) expires.
+    uint64_t not_before = 0;
+    uint64_t expires = 0;
+    // The highest rollout ring admitted: ring 0 alone is the first stage.
+    uint32_t ring = 0;
+};
+
+// Signs a validated blob into an envelope. The new envelope is checked with
+// the loader, under the key's public half, before it is returned: a
+// signature that does not verify is never handed out. RW0856 for a policy
+// that cannot be signed (sequence 0, expires not after not_before).
+Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob, const SecretKey& key,
+                                           const EnvelopePolicy& policy);
+
+// The header of an envelope, as written, without any verification: for
+// showing what an envelope claims (inspect). nullopt when too short or not
+// an envelope.
+struct EnvelopeHeader {
+    uint16_t format_version = 0;
+    uint16_t algorithm = 0;
+    KeyId key_id{};
+    uint32_t channel = 0;
+    uint32_t ring = 0;
+    uint64_t sequence = 0;
+    uint64_t not_before = 0;
+    uint64_t expires = 0;
+    uint64_t sensor_min = 0;
+    uint64_t sensor_max = 0;
+    uint64_t blob_size = 0;
+    std::array<uint8_t, RINGWARD_HASH_BYTES> blob_hash{};
+};
+std::optional<EnvelopeHeader> peek_envelope(std::span<const uint8_t> bytes);
+// Whether the bytes start with the envelope magic number.
+bool is_envelope(std::span<const uint8_t> bytes) noexcept;
+
+// The diagnostic for a refusal of the loader (RW08nn), in `file`.
+Diagnostic loader_diagnostic(ringward_status status, const ringward_loaded& loaded,
+                             std::string file);
+
+}  // namespace ringward

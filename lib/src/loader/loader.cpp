@@ -1,0 +1,397 @@
+// The loader (loader.h): envelope policy over the one reader. Freestanding
+// like the reader: every check below reads only inside the envelope, after
+// its bounds were established, and allocates nothing.
+#include "ringward/loader.h"
+
+#include "loader/envelope_layout.hpp"
+#include "ringward/format.hpp"
+
+// The defaults, ringward_sodium_verify and ringward_sodium_hash, are
+// declared in loader.h and defined in sodium.cpp. A freestanding build that
+// does not link libsodium defines them itself (see loader.h).
+
+namespace ringward::loader {
+namespace {
+
+using format::detail::load_u16;
+using format::detail::load_u32;
+using format::detail::load_u64;
+
+using namespace envelope;
+constexpr size_t kHeader = kHeaderSize;
+constexpr size_t kSignature = kSignatureSize;
+
+static_assert(sizeof(format::BlobView) <= sizeof(ringward_loaded::view_),
+              "ringward_loaded::view_ must hold a BlobView");
+
+struct StatusText {
+    const char* name;
+    const char* message;
+};
+constexpr StatusText kStatus[] = {
+    {"ok", ""},
+#define RINGWARD_LOADER_STATUS(number, ID, id, name, message) {name, message},
+#include "ringward/loader_status.def"
+#undef RINGWARD_LOADER_STATUS
+};
+constexpr uint32_t kStatusCount = sizeof(kStatus) / sizeof(kStatus[0]);
+// The numbers in loader_status.def must run 1, 2, 3, ... for the table.
+#define RINGWARD_LOADER_STATUS(number, ID, id, name, message) \
+    static_assert(RINGWARD_E_##ID == number && number < kStatusCount);
+#include "ringward/loader_status.def"
+#undef RINGWARD_LOADER_STATUS
+
+[[noreturn]] void contract_violation() {
+    __builtin_trap();
+}
+
+void zero(void* p, size_t n) {
+    __builtin_memset(p, 0, n);
+}
+
+const ringward_trusted_key* find_key(const ringward_loader_config& config, const uint8_t* id) {
+    for (size_t i = 0; i < config.key_count; ++i) {
+        if (__builtin_memcmp(config.keys[i].key_id, id, RINGWARD_KEY_ID_BYTES) == 0) {
+            return &config.keys[i];
+        }
+    }
+    return nullptr;
+}
+
+const ringward_channel_state* find_channel(const ringward_loader_config& config, uint32_t channel) {
+    for (size_t i = 0; i < config.channel_count; ++i) {
+        if (config.channels[i].channel == channel) {
+            return &config.channels[i];
+        }
+    }
+    return nullptr;
+}
+
+const ringward_template_support* find_template(const ringward_template_support* table, size_t count,
+                                               uint32_t id, uint32_t version) {
+    for (size_t i = 0; i < count; ++i) {
+        if (table[i].id == id && table[i].version == version) {
+            return &table[i];
+        }
+    }
+    return nullptr;
+}
+
+format::BlobView view_of(const ringward_loaded& loaded) {
+    format::BlobView view;
+    __builtin_memcpy(&view, loaded.view_, sizeof(view));
+    return view;
+}
+
+// Whether this sensor can evaluate the instance: its template type known,
+// no more criteria than inputs, every value's type its input's type.
+void judge(const format::InstanceView& instance, const ringward_template_support* table,
+           size_t count, ringward_instance* out) {
+    const ringward_template_support* support =
+        find_template(table, count, instance.template_type_id(), instance.template_type_version());
+    out->status = RINGWARD_EVALUABLE;
+    out->input_count = support != nullptr ? support->input_count : 0;
+    out->criterion = 0;
+    if (support == nullptr) {
+        out->status = RINGWARD_SKIP_UNKNOWN_TEMPLATE;
+        return;
+    }
+    if (instance.criterion_count() > support->input_count) {
+        out->status = RINGWARD_SKIP_TOO_MANY_CRITERIA;
+        return;
+    }
+    for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
+        const format::CriterionView c = instance.criterion(k);
+        if (!c.is_wildcard() && static_cast<uint8_t>(c.kind()) != support->input_types[k]) {
+            out->status = RINGWARD_SKIP_TYPE_MISMATCH;
+            out->criterion = k;
+            return;
+        }
+    }
+}
+
+ringward_status load(const ringward_loader_config& config, const uint8_t* e, size_t size,
+                     ringward_loaded* out) {
+    // 1. Shape, before anything else is read.
+    const size_t cap = config.max_envelope_bytes != 0 ? config.max_envelope_bytes
+                                                      : RINGWARD_DEFAULT_MAX_ENVELOPE_BYTES;
+    if (size > cap) {
+        return RINGWARD_E_TOO_LARGE;
+    }
+    if (size < kHeader + kSignature) {
+        return RINGWARD_E_TRUNCATED;
+    }
+    if (__builtin_memcmp(e, kMagic, sizeof(kMagic)) != 0) {
+        return RINGWARD_E_BAD_MAGIC;
+    }
+    if (load_u16(e + kAtVersion) != kVersion) {
+        return RINGWARD_E_UNSUPPORTED_VERSION;
+    }
+    if (load_u16(e + kAtHeaderSize) != kHeader || load_u16(e + kAtReserved16) != 0 ||
+        load_u64(e + kAtReserved64) != 0) {
+        return RINGWARD_E_BAD_HEADER;
+    }
+    // size >= kHeader + kSignature here, so the subtraction cannot wrap.
+    const uint64_t blob_size = load_u64(e + kAtBlobSize);
+    if (blob_size != size - kHeader - kSignature) {
+        return RINGWARD_E_SIZE_MISMATCH;
+    }
+
+    // 2. Algorithm and key, before any cryptography.
+    if (load_u16(e + kAtAlgorithm) != RINGWARD_ALGORITHM_ED25519) {
+        return RINGWARD_E_UNKNOWN_ALGORITHM;
+    }
+    const ringward_trusted_key* key = find_key(config, e + kAtKeyId);
+    if (key == nullptr) {
+        return RINGWARD_E_UNKNOWN_KEY;
+    }
+    if (key->revoked != 0) {
+        return RINGWARD_E_KEY_REVOKED;
+    }
+    if (key->not_before != 0 && config.now < key->not_before) {
+        return RINGWARD_E_KEY_NOT_YET_VALID;
+    }
+    if (key->not_after != 0 && config.now > key->not_after) {
+        return RINGWARD_E_KEY_EXPIRED;
+    }
+
+    // 3. The signature over the context string and every header byte (the
+    // header holds the blob's hash, so the blob is covered too).
+    uint8_t message[kSignedSize];
+    signed_message(e, message);
+    const ringward_verify_fn verify =
+        config.verify != nullptr ? config.verify : ringward_sodium_verify;
+    if (verify(e + kHeader + blob_size, message, sizeof(message), key->public_key,
+               config.verify_context) != 0) {
+        return RINGWARD_E_BAD_SIGNATURE;
+    }
+
+    // 4. The blob is the one the header signs.
+    const ringward_hash_fn hash = config.hash != nullptr ? config.hash : ringward_sodium_hash;
+    uint8_t digest[RINGWARD_HASH_BYTES];
+    if (hash(digest, e + kHeader, blob_size, config.hash_context) != 0) {
+        return RINGWARD_E_HASH_FAILED;
+    }
+    if (__builtin_memcmp(digest, e + kAtBlobHash, RINGWARD_HASH_BYTES) != 0) {
+        return RINGWARD_E_HASH_MISMATCH;
+    }
+
+    // 5. Policy: the signed fields against what the agent knows.
+    const uint32_t channel = load_u32(e + kAtChannel);
+    const uint32_t ring = load_u32(e + kAtRing);
+    const uint64_t sequence = load_u64(e + kAtSequence);
+    const uint64_t not_before = load_u64(e + kAtNotBefore);
+    const uint64_t expires = load_u64(e + kAtExpires);
+    const uint64_t sensor_min = load_u64(e + kAtSensorMin);
+    const uint64_t sensor_max = load_u64(e + kAtSensorMax);
+    if (config.expected_channel != 0 && channel != config.expected_channel) {
+        return RINGWARD_E_WRONG_CHANNEL;
+    }
+    if (const ringward_channel_state* state = find_channel(config, channel)) {
+        if (sequence == state->last_sequence) {
+            return RINGWARD_E_REPLAYED;
+        }
+        if (sequence < state->last_sequence) {
+            return RINGWARD_E_ROLLBACK;
+        }
+    }
+    if (config.now < not_before) {
+        return RINGWARD_E_NOT_YET_VALID;
+    }
+    if (config.now >= expires) {
+        return RINGWARD_E_EXPIRED;
+    }
+    if ((config.flags & RINGWARD_CONFIG_ANY_SENSOR) == 0 &&
+        (config.sensor_version < sensor_min || config.sensor_version > sensor_max)) {
+        return RINGWARD_E_SENSOR_OUT_OF_RANGE;
+    }
+    if (config.ring > ring) {
+        return RINGWARD_E_RING_NOT_ADMITTED;
+    }
+
+    // 6. The blob through the one reader, and agreeing with its envelope so
+    // that a blob cannot travel under another content's header.
+    const uint8_t* blob = e + kHeader;
+    format::BlobView view;
+    const format::ReadResult read = format::read_blob(blob, blob_size, format::Limits{}, &view);
+    if (!read.ok()) {
+        out->read_error = static_cast<uint32_t>(read.error);
+        out->read_error_offset = read.offset;
+        return RINGWARD_E_BLOB_MALFORMED;
+    }
+    if (view.channel() != channel || view.sensor_min() != sensor_min ||
+        view.sensor_max() != sensor_max) {
+        return RINGWARD_E_BLOB_MISMATCH;
+    }
+
+    __builtin_memcpy(out->key_id, e + kAtKeyId, RINGWARD_KEY_ID_BYTES);
+    out->channel = channel;
+    out->ring = ring;
+    out->sequence = sequence;
+    out->not_before = not_before;
+    out->expires = expires;
+    out->sensor_min = sensor_min;
+    out->sensor_max = sensor_max;
+    out->blob = blob;
+    out->blob_size = blob_size;
+    out->instance_count = view.instance_count();
+    __builtin_memcpy(out->view_, &view, sizeof(view));
+    out->templates_ = config.templates;
+    out->template_count_ = config.template_count;
+    for (uint32_t i = 0; i < view.instance_count(); ++i) {
+        ringward_instance verdict;
+        judge(view.instance(i), config.templates, config.template_count, &verdict);
+        if (verdict.status == RINGWARD_EVALUABLE) {
+            ++out->evaluable_count;
+        } else {
+            ++out->skipped_count;
+        }
+    }
+    return RINGWARD_OK;
+}
+
+// Appends to a bounded buffer, counting what would have been written.
+class Text {
+  public:
+    Text(char* buffer, size_t capacity) : buffer_(buffer), capacity_(capacity) {}
+    void put(const char* s) {
+        while (*s != '\0') {
+            put_char(*s++);
+        }
+    }
+    void put(uint64_t value) {
+        char digits[20];
+        size_t n = 0;
+        do {
+            digits[n++] = static_cast<char>('0' + value % 10);
+            value /= 10;
+        } while (value != 0);
+        while (n > 0) {
+            put_char(digits[--n]);
+        }
+    }
+    size_t finish() {
+        if (capacity_ > 0) {
+            buffer_[length_ < capacity_ ? length_ : capacity_ - 1] = '\0';
+        }
+        return length_;
+    }
+
+  private:
+    void put_char(char c) {
+        if (length_ + 1 < capacity_) {
+            buffer_[length_] = c;
+        }
+        ++length_;
+    }
+    char* buffer_;
+    size_t capacity_;
+    size_t length_ = 0;
+};
+
+constexpr const char* kTypeNames[] = {"TYPE_UNSPECIFIED", "TYPE_INT",   "TYPE_UINT", "TYPE_BOOL",
+                                      "TYPE_STRING",      "TYPE_BYTES", "TYPE_ENUM", "TYPE_IP"};
+
+}  // namespace
+}  // namespace ringward::loader
+
+extern "C" {
+
+const char* ringward_status_name(ringward_status status) {
+    const auto index = static_cast<uint32_t>(status);
+    return index < ringward::loader::kStatusCount ? ringward::loader::kStatus[index].name : "?";
+}
+
+const char* ringward_status_message(ringward_status status) {
+    const auto index = static_cast<uint32_t>(status);
+    return index < ringward::loader::kStatusCount ? ringward::loader::kStatus[index].message : "?";
+}
+
+ringward_status ringward_load(const ringward_loader_config* config, const uint8_t* envelope,
+                              size_t size, ringward_loaded* out) {
+    if (config == nullptr || out == nullptr || (envelope == nullptr && size != 0)) {
+        ringward::loader::contract_violation();
+    }
+    ringward::loader::zero(out, sizeof(*out));
+    const ringward_status status = ringward::loader::load(*config, envelope, size, out);
+    if (status != RINGWARD_OK) {
+        // Nothing of a refused envelope stays visible but the reader's error.
+        const uint32_t read_error = out->read_error;
+        const uint32_t read_error_offset = out->read_error_offset;
+        ringward::loader::zero(out, sizeof(*out));
+        out->read_error = read_error;
+        out->read_error_offset = read_error_offset;
+    }
+    return status;
+}
+
+void ringward_instance_at(const ringward_loaded* loaded, uint32_t i, ringward_instance* out) {
+    const ringward::format::BlobView view = ringward::loader::view_of(*loaded);
+    if (i >= view.instance_count()) {
+        ringward::loader::contract_violation();
+    }
+    const ringward::format::InstanceView instance = view.instance(i);
+    out->id = instance.id();
+    out->template_type_id = instance.template_type_id();
+    out->template_type_version = instance.template_type_version();
+    out->criterion_count = instance.criterion_count();
+    ringward::loader::judge(instance, loaded->templates_, loaded->template_count_, out);
+}
+
+void ringward_criterion_at(const ringward_loaded* loaded, uint32_t i, uint32_t k,
+                           ringward_criterion* out) {
+    const ringward::format::BlobView view = ringward::loader::view_of(*loaded);
+    if (i >= view.instance_count()) {
+        ringward::loader::contract_violation();
+    }
+    const ringward::format::CriterionView c = view.instance(i).criterion(k);
+    out->field_index = c.field_index();
+    out->op = static_cast<uint8_t>(c.op());
+    out->kind = static_cast<uint8_t>(c.kind());
+    out->case_insensitive = c.case_insensitive() ? 1 : 0;
+    out->prefix_len = c.prefix_len();
+    out->value_count = c.value_count();
+    out->value0 = c.value0();
+    out->value1 = c.value1();
+    out->name = c.name().data;
+    out->name_size = c.name().size;
+    out->data = c.data().data;
+    out->data_size = c.data().size;
+}
+
+size_t ringward_write_manifest(const ringward_template_support* templates, size_t count,
+                               uint64_t sensor_version, char* buffer, size_t capacity) {
+    using ringward::loader::kTypeNames;
+    ringward::loader::Text text(buffer, capacity);
+    text.put("# The sensor's own template type table, written by ringward_write_manifest.\n");
+    text.put("sensor_version: \"");
+    text.put(sensor_version >> 48);
+    text.put(".");
+    text.put((sensor_version >> 32) & 0xffff);
+    text.put(".");
+    text.put(sensor_version & 0xffffffff);
+    text.put("\"\n");
+    for (size_t t = 0; t < count; ++t) {
+        text.put("template_types {\n  id: ");
+        text.put(templates[t].id);
+        text.put("\n  version: ");
+        text.put(templates[t].version);
+        text.put("\n");
+        for (uint32_t i = 0; i < templates[t].input_count; ++i) {
+            const uint8_t type = templates[t].input_types[i];
+            text.put("  input_types: ");
+            // An unknown type is written as its number, which the manifest
+            // check then reports (RW0605) instead of it vanishing here.
+            if (type < sizeof(kTypeNames) / sizeof(kTypeNames[0])) {
+                text.put(kTypeNames[type]);
+            } else {
+                text.put(uint64_t{type});
+            }
+            text.put("\n");
+        }
+        text.put("}\n");
+    }
+    return text.finish();
+}
+
+}  // extern "C"
