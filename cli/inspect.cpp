@@ -23,6 +23,7 @@ struct InspectArgs {
 // compiled from source just now.
 struct Subject {
     format::BlobView view;
+    std::optional<EnvelopeHeader> envelope;
     const ContentSource* source = nullptr;
     const CompiledBlob* compiled = nullptr;
 
@@ -80,7 +81,22 @@ void dump_json(const std::string& file, const Subject& s) {
     util::JsonWriter json;
     json.begin_object();
     json.member("file", file);
-    json.member("kind", s.source != nullptr ? "source" : "blob");
+    json.member("kind", s.source != nullptr ? "source" : (s.envelope ? "envelope" : "blob"));
+    if (s.envelope) {
+        const EnvelopeHeader& h = *s.envelope;
+        json.key("envelope").begin_object();
+        json.member("verified", false);
+        json.member("key_id", to_hex(h.key_id));
+        json.member("channel", h.channel);
+        json.member("sequence", std::to_string(h.sequence));
+        json.member("not_before", std::to_string(h.not_before));
+        json.member("expires", std::to_string(h.expires));
+        json.member("sensor_min", to_string(format::SensorVersion::unpack(h.sensor_min)));
+        json.member("sensor_max", to_string(format::SensorVersion::unpack(h.sensor_max)));
+        json.member("ring", h.ring);
+        json.member("blob_size", std::to_string(h.blob_size));
+        json.end_object();
+    }
     json.member("format_version", uint32_t{format::kFormatVersion});
     json.member("size", v.size());
     json.member("channel", v.channel());
@@ -138,6 +154,25 @@ void dump_json(const std::string& file, const Subject& s) {
     fmt::print("{}\n", json.str());
 }
 
+void print_envelope_header(const std::string& file, const EnvelopeHeader& h) {
+    const auto version_text = [](uint64_t packed) {
+        return to_string(format::SensorVersion::unpack(packed));
+    };
+    fmt::print("envelope: {} (header as written, not verified: use ringward verify)\n", file);
+    fmt::print("  format version   {}\n", h.format_version);
+    fmt::print("  algorithm        {}\n", h.algorithm == RINGWARD_ALGORITHM_ED25519
+                                              ? std::string("ed25519")
+                                              : std::to_string(h.algorithm));
+    fmt::print("  key id           {}\n", to_hex(h.key_id));
+    fmt::print("  channel          {}\n", h.channel);
+    fmt::print("  sequence         {}\n", h.sequence);
+    fmt::print("  valid            {} .. {}\n", format_time(h.not_before), format_time(h.expires));
+    fmt::print("  sensor range     {} .. {}\n", version_text(h.sensor_min),
+               version_text(h.sensor_max));
+    fmt::print("  ring             {}\n", h.ring);
+    fmt::print("  blob             {} bytes\n\n", h.blob_size);
+}
+
 int run_inspect(const InspectArgs& args) {
     const LoadOptions options = load_options(args.input_format);
     auto bytes = read_file(args.file, options.max_input_size_incl);
@@ -146,10 +181,28 @@ int run_inspect(const InspectArgs& args) {
         print_diagnostics(bytes.diagnostics, sources);
         return exit_code_for(bytes.diagnostics);
     }
-    const std::string& data = *bytes.value;
+    std::string data = std::move(*bytes.value);
     Subject subject;
     std::optional<ContentSource> content;
     std::optional<CompiledBlob> compiled;
+    const std::span<const uint8_t> raw(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+    const std::optional<EnvelopeHeader> envelope =
+        args.input_format.empty() ? peek_envelope(raw) : std::nullopt;
+    if (envelope) {
+        // What the header claims, shown before (and without) any check: the
+        // blob inside is read by the reader like any blob; use verify to
+        // check the signature and policy.
+        if (envelope->blob_size > data.size() - RINGWARD_ENVELOPE_HEADER_BYTES) {
+            fmt::print(stderr, "ringward: {}: the envelope's blob length runs past its end\n",
+                       args.file);
+            return kExitRejected;
+        }
+        if (args.output_format != "json") {
+            print_envelope_header(args.file, *envelope);
+        }
+        subject.envelope = envelope;
+        data = data.substr(RINGWARD_ENVELOPE_HEADER_BYTES, envelope->blob_size);
+    }
     const bool is_blob = args.input_format.empty() && data.size() >= sizeof(format::kMagic) &&
                          std::memcmp(data.data(), format::kMagic, sizeof(format::kMagic)) == 0;
     if (is_blob) {
@@ -213,8 +266,9 @@ Runner add_inspect(CLI::App& app) {
     auto args = std::make_shared<InspectArgs>();
     CLI::App* command = app.add_subcommand(
         "inspect",
-        "Show what a blob (.rwc) says, or what a content source compiles to, instance by\n"
-        "instance. A blob is recognised by its magic number, a source by its name.");
+        "Show what a blob (.rwc) or an envelope (.rws) says, or what a content source compiles\n"
+        "to, instance by instance. Blobs and envelopes are recognised by their magic numbers,\n"
+        "sources by their names. An envelope's header is shown as written: verify checks it.");
     add_version_flag(*command);
     command->add_option("file", args->file, "Blob or content source to show")->required();
     command->add_option("--format", args->output_format, "Output: text or json (default text)")

@@ -56,10 +56,11 @@ static const ringward_template_support sensor_table[] = {
 #define MAX_KEYS 8
 
 static int usage(void) {
-    fputs("usage: agent --print-manifest\n"
-          "       agent --trust KEY.pub [--trust KEY.pub ...] --channel N [--ring R]\n"
-          "             [--now UNIX_SECONDS] [--last-sequence S] ENVELOPE.rws\n",
-          stderr);
+    fputs(
+        "usage: agent --print-manifest\n"
+        "       agent --trust KEY.pub [--trust KEY.pub ...] --channel N [--ring R]\n"
+        "             [--now UNIX_SECONDS] [--last-sequence S] ENVELOPE.rws\n",
+        stderr);
     return 2;
 }
 
@@ -96,10 +97,10 @@ static int read_public_key(const char* path, ringward_trusted_key* key) {
                                      &decoded, NULL) == 0 &&
                       decoded == sizeof(key->key_id);
         } else if (strncmp(line, "public-key: ", 12) == 0) {
-            have_key = sodium_base642bin(key->public_key, sizeof(key->public_key), line + 12,
-                                         length - 12, NULL, &decoded, NULL,
-                                         sodium_base64_VARIANT_ORIGINAL) == 0 &&
-                       decoded == sizeof(key->public_key);
+            have_key =
+                sodium_base642bin(key->public_key, sizeof(key->public_key), line + 12, length - 12,
+                                  NULL, &decoded, NULL, sodium_base64_VARIANT_ORIGINAL) == 0 &&
+                decoded == sizeof(key->public_key);
         }
     }
     fclose(f);
@@ -220,8 +221,8 @@ int main(int argc, char** argv) {
         free(envelope);
         return 1;
     }
-    printf("accepted %s: channel %u, sequence %llu, %u instances\n", envelope_path,
-           loaded.channel, (unsigned long long)loaded.sequence, loaded.instance_count);
+    printf("accepted %s: channel %u, sequence %llu, %u instances\n", envelope_path, loaded.channel,
+           (unsigned long long)loaded.sequence, loaded.instance_count);
     printf("will evaluate %u, skip %u\n", loaded.evaluable_count, loaded.skipped_count);
     for (i = 0; i < loaded.instance_count; ++i) {
         ringward_instance instance;

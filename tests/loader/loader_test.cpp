@@ -1,0 +1,467 @@
+// The loader: every refusal with its own code, every bit flip, truncation and
+// appended byte refused, and the per-instance verdict against a sensor table.
+#include <sodium.h>
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <functional>
+#include <set>
+
+#include "ringward/loader.h"
+#include "ringward/sign.hpp"
+#include "ringward/validate.hpp"
+#include "support/run.hpp"
+
+using namespace ringward;
+using ringward::test::source_path;
+
+namespace {
+
+constexpr uint64_t kNow = 1'800'000'000;  // 2027-01-15
+constexpr size_t kHeader = RINGWARD_ENVELOPE_HEADER_BYTES;
+
+SecretKey test_key(uint8_t fill) {
+    std::array<uint8_t, 32> seed{};
+    seed.fill(fill);
+    return SecretKey::from_seed(seed);
+}
+
+const ValidationTarget& examples() {
+    static const ValidationTarget target = [] {
+        auto registry = load_registry(source_path("examples/registry.txtpb"));
+        auto manifests = load_manifests({source_path("examples/manifests")});
+        REQUIRE(registry.ok());
+        REQUIRE(manifests.ok());
+        auto created =
+            ValidationTarget::create(std::move(*registry.value), std::move(*manifests.value));
+        REQUIRE(created.ok());
+        return std::move(*created.value);
+    }();
+    return target;
+}
+
+ValidatedBlob small_blob() {
+    auto content = load_content(source_path("examples/content/small.txtpb"));
+    REQUIRE(content.ok());
+    auto validated = validate_content(*content.value, examples());
+    REQUIRE(validated.ok());
+    return std::move(*validated.value);
+}
+
+EnvelopePolicy policy(uint64_t sequence = 12) {
+    EnvelopePolicy p;
+    p.sequence = sequence;
+    p.not_before = kNow - 3600;
+    p.expires = kNow + 3600;
+    p.ring = 1;
+    return p;
+}
+
+// The sensor table of build 7.13.18420, from its manifest.
+struct SensorTable {
+    SensorManifest manifest;
+    std::vector<ringward_template_support> table;
+    SensorTable() {
+        auto loaded = load_manifest(source_path("examples/manifests/sensor-7.13.18420.txtpb"));
+        REQUIRE(loaded.ok());
+        manifest = std::move(*loaded.value);
+        for (const auto& t : manifest.template_types) {
+            table.push_back({t.id, t.version, static_cast<uint32_t>(t.input_types.size()),
+                             reinterpret_cast<const uint8_t*>(t.input_types.data())});
+        }
+    }
+};
+
+struct Agent {
+    SensorTable sensor;
+    std::vector<ringward_trusted_key> keys;
+    std::vector<ringward_channel_state> channels;
+    ringward_loader_config config{};
+
+    explicit Agent(const std::vector<const SecretKey*>& trusted) {
+        for (const SecretKey* key : trusted) {
+            TrustedKey t;
+            t.key = key->public_key();
+            t.id = key->id();
+            keys.push_back(to_loader_keys(std::span(&t, 1))[0]);
+        }
+        config.expected_channel = 293;
+        config.sensor_version = format::SensorVersion{7, 13, 18420}.packed();
+        config.ring = 1;
+        config.now = kNow;
+        refresh();
+    }
+    void refresh() {
+        config.keys = keys.data();
+        config.key_count = keys.size();
+        config.channels = channels.data();
+        config.channel_count = channels.size();
+        config.templates = sensor.table.data();
+        config.template_count = sensor.table.size();
+    }
+    ringward_status load(const std::vector<uint8_t>& envelope, ringward_loaded* out = nullptr) {
+        refresh();
+        ringward_loaded scratch{};
+        return ringward_load(&config, envelope.empty() ? nullptr : envelope.data(), envelope.size(),
+                             out != nullptr ? out : &scratch);
+    }
+};
+
+std::vector<uint8_t> sign(const SecretKey& key, const EnvelopePolicy& p = policy()) {
+    auto envelope = sign_envelope(small_blob(), key, p);
+    REQUIRE(envelope.ok());
+    return std::move(*envelope.value);
+}
+
+void put_u32(std::vector<uint8_t>& b, size_t at, uint32_t v) {
+    for (int i = 0; i < 4; ++i) {
+        b[at + static_cast<size_t>(i)] = static_cast<uint8_t>(v >> (8 * i));
+    }
+}
+void put_u64(std::vector<uint8_t>& b, size_t at, uint64_t v) {
+    for (int i = 0; i < 8; ++i) {
+        b[at + static_cast<size_t>(i)] = static_cast<uint8_t>(v >> (8 * i));
+    }
+}
+
+// Signs the header of `envelope` again with `key`, as a forger holding that
+// key would after changing the header or the blob; refreshes the blob hash
+// first when `rehash`.
+void resign(std::vector<uint8_t>& envelope, const SecretKey& key, bool rehash) {
+    const size_t blob_size = envelope.size() - kHeader - RINGWARD_SIGNATURE_BYTES;
+    if (rehash) {
+        crypto_generichash(envelope.data() + 88, RINGWARD_HASH_BYTES, envelope.data() + kHeader,
+                           blob_size, nullptr, 0);
+    }
+    const char context[] = "ringward envelope v1";
+    std::vector<uint8_t> message(context, context + sizeof(context));
+    message.insert(message.end(), envelope.begin(), envelope.begin() + kHeader);
+    const Signature s = key.sign(message);
+    std::copy(s.begin(), s.end(), envelope.end() - RINGWARD_SIGNATURE_BYTES);
+}
+
+}  // namespace
+
+TEST_CASE("a signed envelope that fits the policy is accepted, with what it holds") {
+    const SecretKey key = test_key(1);
+    Agent agent({&key});
+    const auto envelope = sign(key);
+    ringward_loaded loaded{};
+    REQUIRE(agent.load(envelope, &loaded) == RINGWARD_OK);
+    CHECK(loaded.channel == 293);
+    CHECK(loaded.sequence == 12);
+    CHECK(loaded.ring == 1);
+    CHECK(loaded.not_before == kNow - 3600);
+    CHECK(loaded.expires == kNow + 3600);
+    CHECK(loaded.sensor_min == format::SensorVersion{7, 12, 0}.packed());
+    const KeyId id = key.id();
+    CHECK(std::equal(id.begin(), id.end(), loaded.key_id));
+    CHECK(loaded.blob == envelope.data() + kHeader);
+    CHECK(loaded.blob_size == small_blob().bytes().size());
+    CHECK(loaded.instance_count == 10);
+    CHECK(loaded.evaluable_count == 10);
+    CHECK(loaded.skipped_count == 0);
+    ringward_instance instance{};
+    ringward_instance_at(&loaded, 0, &instance);
+    CHECK(instance.id == 1);
+    CHECK(instance.status == RINGWARD_EVALUABLE);
+    ringward_criterion criterion{};
+    ringward_criterion_at(&loaded, 0, 0, &criterion);
+    CHECK(criterion.field_index == 0);
+    CHECK(std::string(reinterpret_cast<const char*>(criterion.name), criterion.name_size) ==
+          "image_path");
+}
+
+TEST_CASE("every refusal has its own code") {
+    const SecretKey key = test_key(1);
+    const SecretKey other = test_key(2);
+    const auto good = sign(key);
+    struct Case {
+        const char* name;
+        std::function<void(Agent&, std::vector<uint8_t>&)> apply;
+        ringward_status status;
+    };
+    const std::vector<Case> cases = {
+        {"oversized input", [](Agent& a, auto& e) { a.config.max_envelope_bytes = e.size() - 1; },
+         RINGWARD_E_TOO_LARGE},
+        {"truncated below a header", [](Agent&, auto& e) { e.resize(100); }, RINGWARD_E_TRUNCATED},
+        {"not an envelope", [](Agent&, auto& e) { e[1] = 'X'; }, RINGWARD_E_BAD_MAGIC},
+        {"unknown format version", [](Agent&, auto& e) { e[8] = 2; },
+         RINGWARD_E_UNSUPPORTED_VERSION},
+        {"a reserved field set", [](Agent&, auto& e) { e[152] = 1; }, RINGWARD_E_BAD_HEADER},
+        {"a byte appended", [](Agent&, auto& e) { e.push_back(0); }, RINGWARD_E_SIZE_MISMATCH},
+        {"relabelled with another algorithm id", [](Agent&, auto& e) { e[12] = 2; },
+         RINGWARD_E_UNKNOWN_ALGORITHM},
+        {"unknown key", [&](Agent& a, auto&) { a.keys = Agent({&other}).keys; },
+         RINGWARD_E_UNKNOWN_KEY},
+        {"revoked key", [](Agent& a, auto&) { a.keys[0].revoked = 1; }, RINGWARD_E_KEY_REVOKED},
+        {"key before its validity window", [](Agent& a, auto&) { a.keys[0].not_before = kNow + 1; },
+         RINGWARD_E_KEY_NOT_YET_VALID},
+        {"key after its validity window", [](Agent& a, auto&) { a.keys[0].not_after = kNow - 1; },
+         RINGWARD_E_KEY_EXPIRED},
+        {"bad signature", [](Agent&, auto& e) { e[e.size() - 5] ^= 0x40; },
+         RINGWARD_E_BAD_SIGNATURE},
+        {"relabelled with another trusted key's id",
+         [&](Agent& a, auto& e) {
+             a.keys.push_back(Agent({&other}).keys[0]);
+             const KeyId other_id = other.id();
+             std::copy(other_id.begin(), other_id.end(), e.begin() + 16);
+         },
+         RINGWARD_E_BAD_SIGNATURE},
+        {"a header field changed after signing", [](Agent&, auto& e) { put_u64(e, 40, 13); },
+         RINGWARD_E_BAD_SIGNATURE},
+        {"blob hash mismatch", [](Agent&, auto& e) { e[kHeader + 100] ^= 1; },
+         RINGWARD_E_HASH_MISMATCH},
+        {"wrong channel", [](Agent& a, auto&) { a.config.expected_channel = 291; },
+         RINGWARD_E_WRONG_CHANNEL},
+        {"replayed sequence",
+         [](Agent& a, auto&) {
+             a.channels = {{293, 12}};
+         },
+         RINGWARD_E_REPLAYED},
+        {"lower sequence",
+         [](Agent& a, auto&) {
+             a.channels = {{293, 13}};
+         },
+         RINGWARD_E_ROLLBACK},
+        {"not yet valid", [](Agent& a, auto&) { a.config.now = kNow - 3601; },
+         RINGWARD_E_NOT_YET_VALID},
+        {"expired", [](Agent& a, auto&) { a.config.now = kNow + 3600; }, RINGWARD_E_EXPIRED},
+        {"sensor version below the range",
+         [](Agent& a, auto&) {
+             a.config.sensor_version = format::SensorVersion{7, 11, 18110}.packed();
+         },
+         RINGWARD_E_SENSOR_OUT_OF_RANGE},
+        {"sensor version above the range",
+         [](Agent& a, auto&) {
+             a.config.sensor_version = format::SensorVersion{7, 14, 0}.packed();
+         },
+         RINGWARD_E_SENSOR_OUT_OF_RANGE},
+        {"ring not admitted", [](Agent& a, auto&) { a.config.ring = 2; },
+         RINGWARD_E_RING_NOT_ADMITTED},
+        {"a malformed blob, signed",
+         [&](Agent&, auto& e) {
+             e[kHeader + 72] = 1;  // the blob header's reserved field
+             resign(e, key, true);
+         },
+         RINGWARD_E_BLOB_MALFORMED},
+        {"a blob under another channel's header, signed",
+         [&](Agent& a, auto& e) {
+             put_u32(e, 32, 294);
+             a.config.expected_channel = 294;
+             resign(e, key, false);
+         },
+         RINGWARD_E_BLOB_MISMATCH},
+        {"a failing hash function",
+         [](Agent& a, auto&) {
+             a.config.hash = [](uint8_t*, const uint8_t*, size_t, void*) { return -1; };
+         },
+         RINGWARD_E_HASH_FAILED},
+    };
+    std::set<ringward_status> covered;
+    for (const Case& c : cases) {
+        DYNAMIC_SECTION(c.name) {
+            Agent agent({&key});
+            auto envelope = good;
+            c.apply(agent, envelope);
+            ringward_loaded loaded{};
+            const ringward_status status = agent.load(envelope, &loaded);
+            CHECK(std::string(ringward_status_name(status)) == ringward_status_name(c.status));
+            CHECK(loaded.instance_count == 0);  // nothing of a refused envelope stays visible
+            CHECK(loaded.blob == nullptr);
+        }
+        covered.insert(c.status);
+    }
+    // A test per status.
+    for (uint32_t s = RINGWARD_E_TOO_LARGE; s <= RINGWARD_E_HASH_FAILED; ++s) {
+        INFO("no case for " << ringward_status_name(static_cast<ringward_status>(s)));
+        CHECK(covered.count(static_cast<ringward_status>(s)) == 1);
+    }
+}
+
+TEST_CASE("a refused blob reports the reader's error and offset") {
+    const SecretKey key = test_key(1);
+    Agent agent({&key});
+    auto envelope = sign(key);
+    envelope[kHeader + 72] = 1;
+    resign(envelope, key, true);
+    ringward_loaded loaded{};
+    REQUIRE(agent.load(envelope, &loaded) == RINGWARD_E_BLOB_MALFORMED);
+    CHECK(loaded.read_error == static_cast<uint32_t>(format::ReadError::header_reserved));
+    CHECK(loaded.read_error_offset == 72);
+    const Diagnostic d = loader_diagnostic(RINGWARD_E_BLOB_MALFORMED, loaded, "x.rws");
+    CHECK(d.code == Code::envelope_blob_malformed);
+    CHECK(d.location.blob_offset == kHeader + 72);
+    CHECK_THAT(d.message, Catch::Contains("blob-header-reserved"));
+}
+
+TEST_CASE("every single-bit flip of a signed envelope is refused") {
+    const SecretKey key = test_key(1);
+    Agent agent({&key});
+    const auto good = sign(key);
+    REQUIRE(agent.load(good) == RINGWARD_OK);
+    size_t refused = 0;
+    for (size_t bit = 0; bit < good.size() * 8; ++bit) {
+        auto flipped = good;
+        flipped[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+        const ringward_status status = agent.load(flipped);
+        if (status != RINGWARD_OK) {
+            ++refused;
+        } else {
+            FAIL_CHECK("bit " << bit << " flipped and still accepted");
+        }
+    }
+    CHECK(refused == good.size() * 8);
+}
+
+TEST_CASE("every truncation and every appended byte is refused") {
+    const SecretKey key = test_key(1);
+    Agent agent({&key});
+    const auto good = sign(key);
+    for (size_t size = 0; size < good.size(); ++size) {
+        const std::vector<uint8_t> cut(good.begin(), good.begin() + static_cast<long>(size));
+        INFO("size " << size);
+        CHECK(agent.load(cut) != RINGWARD_OK);
+    }
+    for (size_t extra = 1; extra <= 64; ++extra) {
+        auto longer = good;
+        longer.insert(longer.end(), extra, static_cast<uint8_t>(extra));
+        CHECK(agent.load(longer) == RINGWARD_E_SIZE_MISMATCH);
+    }
+}
+
+TEST_CASE("instances a sensor cannot evaluate are skipped and counted, never evaluable") {
+    const SecretKey key = test_key(1);
+    const auto envelope = sign(key);
+    SECTION("a template type the sensor does not have") {
+        Agent agent({&key});
+        agent.sensor.table.erase(agent.sensor.table.begin());  // process_start v1
+        ringward_loaded loaded{};
+        REQUIRE(agent.load(envelope, &loaded) == RINGWARD_OK);
+        CHECK(loaded.skipped_count > 0);
+        CHECK(loaded.evaluable_count + loaded.skipped_count == loaded.instance_count);
+        ringward_instance instance{};
+        ringward_instance_at(&loaded, 0, &instance);
+        CHECK(instance.template_type_id == 1);
+        CHECK(instance.status == RINGWARD_SKIP_UNKNOWN_TEMPLATE);
+    }
+    SECTION("more criteria than the sensor supplies inputs: the Channel 291 case") {
+        Agent agent({&key});
+        agent.sensor.table[0].input_count -= 1;
+        ringward_loaded loaded{};
+        REQUIRE(agent.load(envelope, &loaded) == RINGWARD_OK);
+        ringward_instance instance{};
+        ringward_instance_at(&loaded, 0, &instance);
+        CHECK(instance.status == RINGWARD_SKIP_TOO_MANY_CRITERIA);
+        CHECK(instance.input_count == 10);
+        CHECK(instance.criterion_count == 11);
+    }
+    SECTION("a value type that is not its input's") {
+        Agent agent({&key});
+        std::vector<uint8_t> types(
+            agent.sensor.table[0].input_types,
+            agent.sensor.table[0].input_types + agent.sensor.table[0].input_count);
+        types[1] = RINGWARD_TYPE_BYTES;  // command_line
+        agent.sensor.table[0].input_types = types.data();
+        ringward_loaded loaded{};
+        REQUIRE(agent.load(envelope, &loaded) == RINGWARD_OK);
+        ringward_instance instance{};
+        ringward_instance_at(&loaded, 0, &instance);
+        CHECK(instance.status == RINGWARD_SKIP_TYPE_MISMATCH);
+        CHECK(instance.criterion == 1);
+    }
+}
+
+TEST_CASE("the verify and hash hooks are the ones configured") {
+    const SecretKey key = test_key(1);
+    Agent agent({&key});
+    const auto envelope = sign(key);
+    struct Calls {
+        int verify = 0;
+        int hash = 0;
+    } calls;
+    agent.config.verify_context = &calls;
+    agent.config.hash_context = &calls;
+    agent.config.verify = [](const uint8_t* s, const uint8_t* m, size_t n, const uint8_t* k,
+                             void* c) {
+        ++static_cast<Calls*>(c)->verify;
+        return ringward_sodium_verify(s, m, n, k, nullptr);
+    };
+    agent.config.hash = [](uint8_t* out, const uint8_t* d, size_t n, void* c) {
+        ++static_cast<Calls*>(c)->hash;
+        return ringward_sodium_hash(out, d, n, nullptr);
+    };
+    CHECK(agent.load(envelope) == RINGWARD_OK);
+    CHECK(calls.verify == 1);
+    CHECK(calls.hash == 1);
+    // An unknown key is refused before any cryptography runs.
+    agent.keys[0].key_id[0] ^= 1;
+    CHECK(agent.load(envelope) == RINGWARD_E_UNKNOWN_KEY);
+    CHECK(calls.verify == 1);
+}
+
+TEST_CASE("the sensor table written as a manifest is the manifest it came from") {
+    const SensorTable sensor;
+    const uint64_t version = format::SensorVersion{7, 13, 18420}.packed();
+    const size_t size =
+        ringward_write_manifest(sensor.table.data(), sensor.table.size(), version, nullptr, 0);
+    std::string text(size + 1, '\0');
+    CHECK(ringward_write_manifest(sensor.table.data(), sensor.table.size(), version, text.data(),
+                                  text.size()) == size);
+    text.resize(size);
+    LoadOptions options;
+    options.format = InputFormat::text;
+    auto parsed = parse_manifest(text, "written.txtpb", options);
+    REQUIRE(parsed.ok());
+    CHECK(parsed.value->sensor_version_text == "7.13.18420");
+    REQUIRE(parsed.value->template_types.size() == sensor.manifest.template_types.size());
+    for (size_t i = 0; i < sensor.manifest.template_types.size(); ++i) {
+        CHECK(parsed.value->template_types[i].id == sensor.manifest.template_types[i].id);
+        CHECK(parsed.value->template_types[i].version == sensor.manifest.template_types[i].version);
+        CHECK(parsed.value->template_types[i].input_types ==
+              sensor.manifest.template_types[i].input_types);
+    }
+    // A small buffer gets a NUL-terminated prefix and the full length.
+    char small[16];
+    CHECK(ringward_write_manifest(sensor.table.data(), sensor.table.size(), version, small,
+                                  sizeof(small)) == size);
+    CHECK(std::strlen(small) == sizeof(small) - 1);
+    CHECK(std::string(small) == text.substr(0, sizeof(small) - 1));
+}
+
+TEST_CASE("signing refuses a policy that cannot be signed") {
+    const SecretKey key = test_key(1);
+    EnvelopePolicy zero = policy(0);
+    auto refused = sign_envelope(small_blob(), key, zero);
+    REQUIRE(refused.diagnostics.size() == 1);
+    CHECK(refused.diagnostics[0].code == Code::signing_policy_invalid);
+    EnvelopePolicy empty = policy();
+    empty.expires = empty.not_before;
+    CHECK(sign_envelope(small_blob(), key, empty).diagnostics[0].code ==
+          Code::signing_policy_invalid);
+}
+
+TEST_CASE("peek_envelope shows the header without verifying it") {
+    const SecretKey key = test_key(1);
+    const auto envelope = sign(key);
+    const auto header = peek_envelope(envelope);
+    REQUIRE(header.has_value());
+    CHECK(header->channel == 293);
+    CHECK(header->sequence == 12);
+    CHECK(header->key_id == key.id());
+    CHECK(header->blob_size == envelope.size() - kHeader - RINGWARD_SIGNATURE_BYTES);
+    CHECK(is_envelope(envelope));
+    CHECK_FALSE(peek_envelope(std::span(envelope.data(), 100)).has_value());
+    CHECK_FALSE(is_envelope(small_blob().bytes()));
+}
+
+TEST_CASE("status names and messages come from one table") {
+    CHECK(std::string(ringward_status_name(RINGWARD_OK)) == "ok");
+    CHECK(std::string(ringward_status_name(RINGWARD_E_ROLLBACK)) == "envelope-rollback");
+    CHECK(std::string(ringward_status_name(static_cast<ringward_status>(31))) == "?");
+    for (uint32_t s = RINGWARD_E_TOO_LARGE; s <= RINGWARD_E_HASH_FAILED; ++s) {
+        const auto status = static_cast<ringward_status>(s);
+        CHECK(find_code(ringward_status_name(status)) == static_cast<Code>(800 + s));
+        CHECK_FALSE(std::string(ringward_status_message(status)).empty());
+    }
+}
