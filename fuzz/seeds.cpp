@@ -12,13 +12,16 @@
 
 #include "ringward/compile.hpp"
 #include "ringward/schema.hpp"
+#include "ringward/sign.hpp"
 #include "ringward/v1/sensor_manifest.pb.h"
 #include "ringward/v1/template_type.pb.h"
+#include "ringward/validate.hpp"
 #include "schema/content_source.hpp"
 
 #include <google/protobuf/text_format.h>
 
 #include <algorithm>
+#include <array>
 
 namespace fs = std::filesystem;
 using namespace ringward;
@@ -120,6 +123,38 @@ int main(int argc, char** argv) {
         }
         const auto& bytes = compiled.value->bytes;
         write(out / "blob_reader", stem + ".rwc", std::string(bytes.begin(), bytes.end()));
+    }
+    // Envelopes: each example that validates, signed with the harnesses'
+    // key (fuzz/harness/agent.hpp), behind the mode byte the envelope
+    // harness reads (0: real cryptography, 1: permissive hooks).
+    {
+        auto registry = load_registry((examples / "registry.txtpb").string());
+        auto manifests = load_manifests({(examples / "manifests").string()});
+        auto target =
+            ValidationTarget::create(std::move(*registry.value), std::move(*manifests.value));
+        std::array<uint8_t, 32> seed{};
+        seed.fill(0x5a);
+        const SecretKey key = SecretKey::from_seed(seed);
+        for (const fs::path& path : contents) {
+            auto content = load_content(path.string());
+            auto validated = validate_content(*content.value, *target.value);
+            if (!validated.ok()) {
+                continue;  // the Channel 291 files: they do not validate
+            }
+            EnvelopePolicy policy;
+            policy.sequence = 1;
+            policy.not_before = 1'700'000'000;
+            policy.expires = 1'900'000'000;
+            auto envelope = sign_envelope(*validated.value, key, policy);
+            if (!envelope.ok()) {
+                ++failures;
+                continue;
+            }
+            const std::string bytes(envelope.value->begin(), envelope.value->end());
+            const std::string name = path.stem().string() + path.extension().string() + ".rws";
+            write(out / "envelope", "real-" + name, std::string(1, '\0') + bytes);
+            write(out / "envelope", "permissive-" + name, std::string(1, '\1') + bytes);
+        }
     }
     const auto all = every_encoding();
     write(out / "blob_reader", "every-encoding.rwc", std::string(all.begin(), all.end()));

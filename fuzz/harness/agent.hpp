@@ -1,0 +1,94 @@
+// A fixed agent for the loader harnesses: a deterministic test key, the
+// example sensor builds' tables, and the invariants every accepted envelope
+// must meet.
+#pragma once
+
+#include <array>
+#include <vector>
+
+#include "harness/targets.hpp"
+#include "ringward/loader.h"
+#include "ringward/sign.hpp"
+
+namespace ringward::fuzz {
+
+// The key the seed envelopes are signed with (fuzz/seeds.cpp).
+inline const SecretKey& fuzz_key() {
+    static const SecretKey key = [] {
+        std::array<uint8_t, 32> seed{};
+        seed.fill(0x5a);
+        return SecretKey::from_seed(seed);
+    }();
+    return key;
+}
+
+// One sensor build's table, from its manifest.
+struct Build {
+    uint64_t version = 0;
+    std::vector<ringward_template_support> table;
+};
+
+inline const std::vector<Build>& example_builds() {
+    static const std::vector<SensorManifest> manifests = example_manifests();
+    static const std::vector<Build> builds = [] {
+        std::vector<Build> out;
+        for (const SensorManifest& m : manifests) {
+            Build b;
+            b.version = m.version->packed();
+            for (const auto& t : m.template_types) {
+                b.table.push_back({t.id, t.version, static_cast<uint32_t>(t.input_types.size()),
+                                   reinterpret_cast<const uint8_t*>(t.input_types.data())});
+            }
+            out.push_back(std::move(b));
+        }
+        return out;
+    }();
+    return builds;
+}
+
+inline ringward_trusted_key trusted_fuzz_key() {
+    ringward_trusted_key k{};
+    const KeyId id = fuzz_key().id();
+    std::copy(id.begin(), id.end(), k.key_id);
+    const PublicKey& pub = fuzz_key().public_key();
+    std::copy(pub.bytes.begin(), pub.bytes.end(), k.public_key);
+    return k;
+}
+
+// What must hold of any envelope the loader accepted, whatever it holds.
+inline void check_accepted(const ringward_loaded& loaded, const uint8_t* data, size_t size,
+                           const Build& build) {
+    require(loaded.blob >= data && loaded.blob_size <= size &&
+                static_cast<size_t>(loaded.blob - data) <= size - loaded.blob_size,
+            "the accepted blob lies outside the envelope");
+    require(loaded.evaluable_count + loaded.skipped_count == loaded.instance_count,
+            "evaluable and skipped do not add up");
+    uint32_t evaluable = 0;
+    for (uint32_t i = 0; i < loaded.instance_count; ++i) {
+        ringward_instance instance{};
+        ringward_instance_at(&loaded, i, &instance);
+        const ringward_template_support* support = nullptr;
+        for (const auto& t : build.table) {
+            if (t.id == instance.template_type_id && t.version == instance.template_type_version) {
+                support = &t;
+            }
+        }
+        for (uint32_t k = 0; k < instance.criterion_count; ++k) {
+            ringward_criterion c{};
+            ringward_criterion_at(&loaded, i, k, &c);
+            if (instance.status != RINGWARD_EVALUABLE) {
+                continue;
+            }
+            // The promise: nothing evaluable reads an input the sensor does
+            // not supply, or reads it as another type.
+            require(support != nullptr && k < support->input_count,
+                    "an evaluable instance has a criterion on an input the sensor does not supply");
+            require(c.op == 0 || c.kind == support->input_types[k],
+                    "an evaluable instance has a value of another type than its input");
+        }
+        evaluable += instance.status == RINGWARD_EVALUABLE ? 1 : 0;
+    }
+    require(evaluable == loaded.evaluable_count, "the evaluable count is wrong");
+}
+
+}  // namespace ringward::fuzz
