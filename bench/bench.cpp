@@ -28,6 +28,8 @@
 #include "generator.hpp"
 #include "ringward/compile.hpp"
 #include "ringward/file.hpp"
+#include "ringward/loader.h"
+#include "ringward/sign.hpp"
 #include "ringward/validate.hpp"
 #include "util/json_writer.hpp"
 
@@ -206,6 +208,12 @@ uint64_t walk(const format::BlobView& view) {
     return sum;
 }
 
+// Keeps an allocation from being optimized away.
+volatile uint64_t* volatile allocation_sink = nullptr;
+void sink_allocation(volatile uint64_t* p) {
+    allocation_sink = p;
+}
+
 struct Row {
     std::string name;
     double seconds = 0;
@@ -237,13 +245,25 @@ struct SizeResult {
 
 struct Setup {
     std::string cli;
+    std::string minisign;
     std::string work;
     std::string registry_path;
     std::vector<std::string> manifest_paths;
     const ValidationTarget* target = nullptr;
     const Registry* registry = nullptr;
     bool quick = false;
+    // The agent the loader rows load as: build 7.13.18420, trusting `key`.
+    const SecretKey* key = nullptr;
+    ringward_loader_config agent{};
+    // Key files for the whole-process rows.
+    std::string key_path;
+    std::string keyring_path;
+    std::string minisign_key_path;
+    std::string minisign_public_path;
 };
+
+// A fixed time inside every envelope's validity window.
+constexpr uint64_t kNow = 1'800'000'000;
 
 int reps_for(double mib, bool quick) {
     if (quick) {
@@ -263,9 +283,9 @@ SizeResult measure(const Setup& setup, double mib) {
     std::string text;
     google::protobuf::TextFormat::PrintToString(content, &text);
     const std::string binary = content.SerializeAsString();
-    LoadOptions load;
-    load.format = InputFormat::binary;
-    auto source = parse_content(binary, "bench.binpb", load);
+    LoadOptions binary_load;
+    binary_load.format = InputFormat::binary;
+    auto source = parse_content(binary, "bench.binpb", binary_load);
     auto compiled = compile(*source.value);
     if (!compiled.ok()) {
         fmt::print(stderr, "bench: generated content does not compile\n");
@@ -321,6 +341,40 @@ SizeResult measure(const Setup& setup, double mib) {
                                         }),
                            "floor", 2.0});
 
+    // The loader, as an agent loads at boot: a signed envelope of the same
+    // blob, with the sensor table of build 7.13.18420.
+    std::vector<uint8_t> envelope;
+    {
+        auto validated = validate_blob(blob, "bench.rwc", *setup.target);
+        EnvelopePolicy policy;
+        policy.sequence = 1;
+        policy.not_before = kNow - 3600;
+        policy.expires = kNow + 3600;
+        auto signed_envelope = sign_envelope(*validated.value, *setup.key, policy);
+        if (!signed_envelope.ok()) {
+            fmt::print(stderr, "bench: the blob could not be signed\n");
+            std::exit(1);
+        }
+        envelope = std::move(*signed_envelope.value);
+    }
+    const auto load = [&] {
+        ringward_loaded loaded{};
+        if (ringward_load(&setup.agent, envelope.data(), envelope.size(), &loaded) != RINGWARD_OK ||
+            loaded.evaluable_count != loaded.instance_count) {
+            fmt::print(stderr, "bench: the loader refused the envelope\n");
+            std::exit(1);
+        }
+        sink = sink + loaded.evaluable_count;
+    };
+    result.rows.push_back({"loader: signed envelope", best_seconds(reps, load), "floor", 1.15});
+    start_counting_allocations();
+    load();
+    result.loader_allocations = stop_counting_allocations();
+    const std::string envelope_path = prefix.string() + ".rws";
+    if (write_file_atomic(envelope_path, envelope)) {
+        std::exit(1);
+    }
+
     const double pb_binary = best_seconds(reps, [&] {
         v1::ContentFile m;
         if (!m.ParseFromString(binary)) {
@@ -331,7 +385,7 @@ SizeResult measure(const Setup& setup, double mib) {
     result.rows.push_back({"compile from binary",
                            best_seconds(reps,
                                         [&] {
-                                            auto s = parse_content(binary, "b.binpb", load);
+                                            auto s = parse_content(binary, "b.binpb", binary_load);
                                             auto c = compile(*s.value);
                                             sink = sink + c.value->bytes.size();
                                         }),
@@ -369,6 +423,46 @@ SizeResult measure(const Setup& setup, double mib) {
     auto baseline = validate_args;
     baseline.push_back(fs::path(setup.work) / "tiny.rwc");
     result.baseline_rss_kib = best_process(1, baseline).max_rss_kib;
+
+    // Signing and verifying as whole processes, beside minisign on the same
+    // blob; both with unencrypted secret keys, so no password hashing is
+    // timed. Signing validates in full first, so its peer is minisign plus
+    // our validate of the same file.
+    const int process_reps = setup.quick ? 1 : std::max(3, reps);
+    const double validate_process = best_process(process_reps, with_blob).seconds;
+    result.rows.push_back({"validate (process)", validate_process, "", 0});
+    const std::string minisig_path = prefix.string() + ".minisig";
+    const double minisign_sign =
+        best_process(process_reps, {setup.minisign, "-S", "-q", "-s", setup.minisign_key_path, "-m",
+                                    blob_path, "-x", minisig_path})
+            .seconds;
+    result.rows.push_back({"minisign -S", minisign_sign, "", 0});
+    result.rows.push_back({"minisign -S + validate", minisign_sign + validate_process, "", 0});
+    std::vector<std::string> sign_args = {setup.cli,      "sign",       "--key",
+                                          setup.key_path, "--registry", setup.registry_path};
+    for (const auto& m : setup.manifest_paths) {
+        sign_args.push_back("--manifests");
+        sign_args.push_back(m);
+    }
+    const std::string signed_path = prefix.string() + "-cli.rws";
+    for (const std::string& a :
+         {std::string("--sequence"), std::string("1"), blob_path, std::string("-o"), signed_path}) {
+        sign_args.push_back(a);
+    }
+    result.rows.push_back({"ringward sign (process)", best_process(process_reps, sign_args).seconds,
+                           "minisign -S + validate", 1.0});
+    result.rows.push_back(
+        {"minisign -V",
+         best_process(process_reps, {setup.minisign, "-V", "-q", "-p", setup.minisign_public_path,
+                                     "-m", blob_path, "-x", minisig_path})
+             .seconds,
+         "", 0});
+    result.rows.push_back(
+        {"ringward verify (process)",
+         best_process(process_reps, {setup.cli, "verify", "--keyring", setup.keyring_path,
+                                     "--manifest", setup.manifest_paths[1], signed_path})
+             .seconds,
+         "minisign -V", 1.0});
     return result;
 }
 
@@ -398,6 +492,8 @@ int main(int argc, char** argv) {
     app.add_option("--json", json_path, "Also write the figures to this file");
     app.add_option("--work", setup.work, "Folder for generated files (default out/bench)");
     app.add_option("--cli", setup.cli, "The ringward command (default: beside this program)");
+    setup.minisign = "minisign";
+    app.add_option("--minisign", setup.minisign, "The minisign command (default: minisign)");
     app.add_flag("--quick", setup.quick, "One repetition each: a smoke run, not a measurement");
     CLI11_PARSE(app, argc, argv);
     if (sodium_init() < 0) {
@@ -438,6 +534,53 @@ int main(int argc, char** argv) {
     auto target = ValidationTarget::create(*registry.value, *manifests.value);
     setup.registry = &*registry.value;
     setup.target = &*target.value;
+
+    // Keys: ours, made by the CLI as a pipeline would, and minisign's.
+    const fs::path work(setup.work);
+    setup.key_path = (work / "bench-key.key").string();
+    setup.keyring_path = (work / "keyring.txtpb").string();
+    setup.minisign_key_path = (work / "minisign.key").string();
+    setup.minisign_public_path = (work / "minisign.pub").string();
+    best_process(
+        1, {setup.cli, "keygen", "-o", (work / "bench-key").string(), "--unencrypted", "--force"});
+    best_process(1, {setup.minisign, "-G", "-W", "-f", "-p", setup.minisign_public_path, "-s",
+                     setup.minisign_key_path});
+    auto key_text = read_file(setup.key_path, 1 << 16);
+    auto key = parse_secret_key(*key_text.value, setup.key_path,
+                                [] { return std::optional<Passphrase>(); });
+    if (!key.ok()) {
+        fmt::print(stderr, "bench: ringward keygen's key does not load\n");
+        return 1;
+    }
+    setup.key = &*key.value;
+    if (write_file_atomic(setup.keyring_path, fmt::format("keys {{ public_key: \"{}\" }}\n",
+                                                          to_base64(key.value->public_key())))) {
+        return 1;
+    }
+    const SensorManifest& agent_manifest = (*manifests.value)[1];
+    const std::vector<ringward_template_support> agent_table = to_loader_table(agent_manifest);
+    TrustedKey trusted;
+    trusted.key = key.value->public_key();
+    trusted.id = key.value->id();
+    const std::vector<ringward_trusted_key> agent_keys = to_loader_keys({&trusted, 1});
+    setup.agent.keys = agent_keys.data();
+    setup.agent.key_count = agent_keys.size();
+    setup.agent.sensor_version = agent_manifest.version->packed();
+    setup.agent.now = kNow;
+    setup.agent.templates = agent_table.data();
+    setup.agent.template_count = agent_table.size();
+
+    // The allocation counter must see an allocation it is shown, or its zero
+    // for the loader would mean nothing.
+    start_counting_allocations();
+    {
+        auto probe = std::make_unique<volatile uint64_t>(1);
+        sink_allocation(probe.get());
+    }
+    if (stop_counting_allocations() == 0) {
+        fmt::print(stderr, "bench: the allocation counter does not count\n");
+        return 1;
+    }
     {
         GeneratorOptions tiny;
         tiny.instances = 1;
@@ -489,6 +632,9 @@ int main(int argc, char** argv) {
             static_cast<double>(above) * 1024 / static_cast<double>(r.blob_bytes),
             above <= rss_limit ? "met" : "MISSED");
         all_met = all_met && above <= rss_limit;
+        fmt::print("  loader heap allocations: {}; target 0: {}\n", r.loader_allocations,
+                   r.loader_allocations == 0 ? "met" : "MISSED");
+        all_met = all_met && r.loader_allocations == 0;
     }
     if (results.size() > 1) {
         const SizeResult& small = results.front();
@@ -532,6 +678,7 @@ int main(int argc, char** argv) {
             json.member("instances", r.instances);
             json.member("validate_rss_kib", static_cast<int64_t>(r.validate_rss_kib));
             json.member("baseline_rss_kib", static_cast<int64_t>(r.baseline_rss_kib));
+            json.member("loader_allocations", r.loader_allocations);
             json.key("seconds").begin_object();
             for (const Row& row : r.rows) {
                 json.key(row.name).value(fmt::format("{:.6g}", row.seconds));

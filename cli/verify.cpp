@@ -123,11 +123,7 @@ int run_verify(const VerifyArgs& args) {
             return exit_code_for(loaded.diagnostics);
         }
         manifest = std::move(*loaded.value);
-        for (const SuppliedTemplateType& supplied : manifest->template_types) {
-            table.push_back({supplied.id, supplied.version,
-                             static_cast<uint32_t>(supplied.input_types.size()),
-                             reinterpret_cast<const uint8_t*>(supplied.input_types.data())});
-        }
+        table = to_loader_table(*manifest);
         config.templates = table.data();
         config.template_count = table.size();
     }

@@ -35,10 +35,7 @@ inline const std::vector<Build>& example_builds() {
         for (const SensorManifest& m : manifests) {
             Build b;
             b.version = m.version->packed();
-            for (const auto& t : m.template_types) {
-                b.table.push_back({t.id, t.version, static_cast<uint32_t>(t.input_types.size()),
-                                   reinterpret_cast<const uint8_t*>(t.input_types.data())});
-            }
+            b.table = to_loader_table(m);
             out.push_back(std::move(b));
         }
         return out;

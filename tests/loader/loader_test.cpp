@@ -65,10 +65,7 @@ struct SensorTable {
         auto loaded = load_manifest(source_path("examples/manifests/sensor-7.13.18420.txtpb"));
         REQUIRE(loaded.ok());
         manifest = std::move(*loaded.value);
-        for (const auto& t : manifest.template_types) {
-            table.push_back({t.id, t.version, static_cast<uint32_t>(t.input_types.size()),
-                             reinterpret_cast<const uint8_t*>(t.input_types.data())});
-        }
+        table = to_loader_table(manifest);
     }
 };
 

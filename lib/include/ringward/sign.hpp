@@ -117,6 +117,9 @@ Result<std::vector<TrustedKey>> parse_keyring(std::string_view bytes, std::strin
                                               InputFormat format);
 // The keyring in the loader's terms; the result is independent of `keys`.
 std::vector<ringward_trusted_key> to_loader_keys(std::span<const TrustedKey> keys);
+// A sensor manifest as the loader's sensor table. The entries point into
+// `manifest`, which must outlive the result.
+std::vector<ringward_template_support> to_loader_table(const SensorManifest& manifest);
 
 // What the envelope binds besides the blob (whose channel and sensor range
 // it carries over).

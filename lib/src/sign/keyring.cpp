@@ -102,4 +102,14 @@ std::vector<ringward_trusted_key> to_loader_keys(std::span<const TrustedKey> key
     return out;
 }
 
+std::vector<ringward_template_support> to_loader_table(const SensorManifest& manifest) {
+    std::vector<ringward_template_support> out;
+    out.reserve(manifest.template_types.size());
+    for (const SuppliedTemplateType& t : manifest.template_types) {
+        out.push_back({t.id, t.version, static_cast<uint32_t>(t.input_types.size()),
+                       reinterpret_cast<const uint8_t*>(t.input_types.data())});
+    }
+    return out;
+}
+
 }  // namespace ringward
