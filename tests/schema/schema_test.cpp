@@ -2,8 +2,12 @@
 // exact diagnostics for input that does not load.
 #include <catch2/catch.hpp>
 
-#include <filesystem>
+#include <sys/stat.h>
 
+#include <filesystem>
+#include <thread>
+
+#include "ringward/file.hpp"
 #include "ringward/schema.hpp"
 #include "ringward/v1/content.pb.h"
 #include "ringward/v1/sensor_manifest.pb.h"
@@ -375,4 +379,32 @@ TEST_CASE("sensor versions parse strictly") {
             CHECK(to_string(*version) == c.text);
         }
     }
+}
+
+TEST_CASE("files: a pipe is read to its end, and stopped at the limit") {
+    TempDir dir;
+    const std::string fifo = dir.file("pipe");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    // More than one read buffer, so that the result grows on the way.
+    const std::string payload(200'000, 'x');
+    const auto feed = [&] {
+        return std::thread([&] {
+            FILE* out = std::fopen(fifo.c_str(), "w");
+            REQUIRE(out != nullptr);
+            std::fwrite(payload.data(), 1, payload.size(), out);
+            std::fclose(out);
+        });
+    };
+    std::thread writer = feed();
+    const auto whole = read_file(fifo, payload.size());
+    writer.join();
+    REQUIRE(whole.ok());
+    CHECK(*whole.value == payload);
+
+    // One byte over: the reader takes it all before it can tell, so the
+    // writer is never left blocked.
+    writer = feed();
+    const auto cut = read_file_bytes(fifo, payload.size() - 1);
+    writer.join();
+    CHECK(only(cut.diagnostics).code == Code::input_too_large);
 }

@@ -65,6 +65,27 @@ std::optional<EnvelopeHeader> peek_envelope(std::span<const uint8_t> bytes) {
     return h;
 }
 
+namespace {
+
+// A hash function for the loader that knows the hash of one region.
+struct KnownHash {
+    const uint8_t* data;
+    size_t size;
+    const uint8_t* hash;
+};
+
+int known_hash(uint8_t out[RINGWARD_HASH_BYTES], const uint8_t* data, size_t length,
+               void* context) {
+    const auto* known = static_cast<const KnownHash*>(context);
+    if (data == known->data && length == known->size) {
+        std::memcpy(out, known->hash, RINGWARD_HASH_BYTES);
+        return 0;
+    }
+    return ringward_sodium_hash(out, data, length, nullptr);
+}
+
+}  // namespace
+
 Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob, const SecretKey& key,
                                            const EnvelopePolicy& policy) {
     if (policy.sequence == 0) {
@@ -98,16 +119,21 @@ Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob, const Secr
     if (sodium_init() < 0) {
         std::abort();  // libsodium cannot work on this system.
     }
-    crypto_generichash(h + kAtBlobHash, RINGWARD_HASH_BYTES, bytes.data(), bytes.size(), nullptr,
-                       0);
+    // The hash is taken over the envelope's own copy of the blob: what is
+    // signed is what is written.
     std::copy(bytes.begin(), bytes.end(), out.begin() + kHeaderSize);
+    crypto_generichash(h + kAtBlobHash, RINGWARD_HASH_BYTES, out.data() + kHeaderSize, bytes.size(),
+                       nullptr, 0);
     uint8_t message[kSignedSize];
     signed_message(h, message);
     const Signature signature = key.sign(message);
     std::copy(signature.begin(), signature.end(), out.end() - kSignatureSize);
 
     // minisign's habit: check the fresh signature, with the loader an agent
-    // runs, before anyone sees it.
+    // runs, before anyone sees it. The blob's hash was taken a moment ago
+    // over these very bytes; the loader is handed it rather than hashing the
+    // blob a second time, and checks everything else (the signature under
+    // the public key, the header, the reader) as an agent would.
     ringward_trusted_key trusted{};
     std::copy(id.begin(), id.end(), trusted.key_id);
     const PublicKey& pub = key.public_key();
@@ -118,6 +144,9 @@ Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob, const Secr
     config.now = policy.not_before;
     config.flags = RINGWARD_CONFIG_ANY_SENSOR;
     config.max_envelope_bytes = out.size();
+    KnownHash known{out.data() + kHeaderSize, bytes.size(), h + kAtBlobHash};
+    config.hash = known_hash;
+    config.hash_context = &known;
     ringward_loaded loaded{};
     const ringward_status status = ringward_load(&config, out.data(), out.size(), &loaded);
     if (status != RINGWARD_OK) {

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -78,15 +79,26 @@ Result<Container> read_into(const std::string& path, uint64_t max_size_incl) {
             fmt::format("{} is {} bytes; the limit is {}", path, st.st_size, max_size_incl),
             location));
     }
+    // Read straight into the result, sized from st_size plus one byte to see
+    // the end without growing; read to the end rather than trusting st_size:
+    // pipes and files that grow still stop at the limit.
+    const auto too_large = [&] {
+        return Result<Container>::failure(make_diagnostic(
+            Code::input_too_large,
+            fmt::format("{} is larger than the limit of {} bytes", path, max_size_incl), location));
+    };
     Container data;
-    if (S_ISREG(st.st_mode)) {
-        data.reserve(static_cast<size_t>(st.st_size));
-    }
-    // Read to the end rather than trusting st_size: pipes and files that
-    // grow still stop at the limit.
-    char buffer[1 << 16];
+    data.resize(S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) + 1 : size_t{1} << 16);
+    size_t used = 0;
     for (;;) {
-        const ssize_t n = ::read(fd.get(), buffer, sizeof(buffer));
+        if (used == data.size()) {
+            if (used > max_size_incl) {
+                return too_large();
+            }
+            // used <= max_size_incl here, so this grows, and cannot wrap.
+            data.resize(static_cast<size_t>(std::min<uint64_t>(2 * used, max_size_incl) + 1));
+        }
+        const ssize_t n = ::read(fd.get(), data.data() + used, data.size() - used);
         if (n < 0 && errno == EINTR) {
             continue;
         }
@@ -98,14 +110,12 @@ Result<Container> read_into(const std::string& path, uint64_t max_size_incl) {
         if (n == 0) {
             break;
         }
-        if (static_cast<uint64_t>(n) > max_size_incl - data.size()) {
-            return Result<Container>::failure(make_diagnostic(
-                Code::input_too_large,
-                fmt::format("{} is larger than the limit of {} bytes", path, max_size_incl),
-                location));
-        }
-        data.insert(data.end(), buffer, buffer + n);
+        used += static_cast<size_t>(n);
     }
+    if (used > max_size_incl) {
+        return too_large();
+    }
+    data.resize(used);
     return Result<Container>::success(std::move(data));
 }
 
