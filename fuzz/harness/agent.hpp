@@ -52,6 +52,19 @@ inline ringward_trusted_key trusted_fuzz_key() {
     return k;
 }
 
+// The loader configuration of an agent on `build` that trusts `key`, at a
+// time inside the seeds' validity windows.
+inline ringward_loader_config agent_config(const Build& build, const ringward_trusted_key& key) {
+    ringward_loader_config config{};
+    config.keys = &key;
+    config.key_count = 1;
+    config.sensor_version = build.version;
+    config.now = 1'800'000'000;
+    config.templates = build.table.data();
+    config.template_count = build.table.size();
+    return config;
+}
+
 // What must hold of any envelope the loader accepted, whatever it holds.
 inline void check_accepted(const ringward_loaded& loaded, const uint8_t* data, size_t size,
                            const Build& build) {

@@ -8,10 +8,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace ringward;
-    LoadOptions options;
-    options.format = InputFormat::text;
-    auto content =
-        parse_content(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz", options);
+    auto content = fuzz::parse_text_content(data, size);
     if (!content.ok()) {
         return 0;
     }
@@ -28,13 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const format::BlobView& view = validated.value->view();
     const ringward_trusted_key key = fuzz::trusted_fuzz_key();
     for (const fuzz::Build& build : fuzz::example_builds()) {
-        ringward_loader_config config{};
-        config.keys = &key;
-        config.key_count = 1;
-        config.sensor_version = build.version;
-        config.now = 1'800'000'000;
-        config.templates = build.table.data();
-        config.template_count = build.table.size();
+        const ringward_loader_config config = fuzz::agent_config(build, key);
         ringward_loaded loaded{};
         const ringward_status status =
             ringward_load(&config, envelope.value->data(), envelope.value->size(), &loaded);

@@ -31,13 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const size_t envelope_size = size - 1;
     const fuzz::Build& build = fuzz::example_builds().back();
     const ringward_trusted_key key = fuzz::trusted_fuzz_key();
-    ringward_loader_config config{};
-    config.keys = &key;
-    config.key_count = 1;
-    config.sensor_version = build.version;
-    config.now = 1'800'000'000;
-    config.templates = build.table.data();
-    config.template_count = build.table.size();
+    ringward_loader_config config = fuzz::agent_config(build, key);
     config.flags = RINGWARD_CONFIG_ANY_SENSOR;
     if (permissive) {
         config.verify = accept_any_signature;

@@ -84,4 +84,12 @@ inline InputFormat format_from_byte(uint8_t byte) {
     return static_cast<InputFormat>(byte % 3);
 }
 
+// Fuzzed bytes as a protobuf text content source.
+inline Result<ContentSource> parse_text_content(const uint8_t* data, size_t size) {
+    LoadOptions options;
+    options.format = InputFormat::text;
+    return parse_content(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz",
+                         options);
+}
+
 }  // namespace ringward::fuzz

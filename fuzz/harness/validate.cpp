@@ -8,10 +8,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace ringward;
-    LoadOptions options;
-    options.format = InputFormat::text;
-    auto content =
-        parse_content(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz", options);
+    auto content = fuzz::parse_text_content(data, size);
     if (!content.ok()) {
         return 0;
     }
