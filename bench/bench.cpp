@@ -4,7 +4,8 @@
 // against peer tools on the same files. Prints a table, checks the targets of
 // docs/performance.md, and writes the figures as JSON.
 //
-//   ringward_bench [--sizes 1,16,256] [--json FILE] [--work DIR] [--quick]
+//   ringward_bench [--sizes 1,16,256] [--json FILE] [--work DIR] [--cli PATH] [--minisign PATH]
+//                  [--quick]
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <google/protobuf/text_format.h>
