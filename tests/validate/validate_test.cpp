@@ -547,6 +547,18 @@ std::vector<Case> cases() {
          std::nullopt,
          "x",
          0u},
+        {"a field type number beyond a byte, which must not wrap to a known type",
+         [](F& f) {
+             F::replace(f.registry, "fields { name: \"x\" type: TYPE_UINT",
+                        "fields { name: \"x\" type: 258");
+         },
+         {Code::field_type_unknown},
+         Where::registry,
+         "fields { name: \"x\"",
+         Severity::error,
+         std::nullopt,
+         "x",
+         0u},
         {"bounds that run backwards",
          [](F& f) {
              F::replace(f.registry, "min_incl: -10 max_incl: 10", "min_incl: 10 max_incl: -10");
@@ -611,6 +623,18 @@ std::vector<Case> cases() {
                         "name: \"x\" type: TYPE_UINT operators: [OP_EQ, OP_REGEX]");
          },
          {Code::operator_illegal_for_type},
+         Where::registry,
+         "fields { name: \"x\"",
+         Severity::error,
+         std::nullopt,
+         "x",
+         0u},
+        {"an operator number beyond a byte, which must not wrap to a known operator",
+         [](F& f) {
+             F::replace(f.registry, "name: \"x\" type: TYPE_UINT operators: OP_EQ",
+                        "name: \"x\" type: TYPE_UINT operators: [OP_EQ, 257]");
+         },
+         {Code::field_operator_unknown},
          Where::registry,
          "fields { name: \"x\"",
          Severity::error,
@@ -707,6 +731,19 @@ std::vector<Case> cases() {
          [](F& f) {
              F::replace(f.manifest_new, "id: 3 version: 1 input_types: [TYPE_UINT]",
                         "id: 3 version: 1 input_types: [TYPE_UNSPECIFIED]");
+         },
+         {Code::manifest_input_type_unknown},
+         Where::manifest_new,
+         "template_types { id: 3",
+         Severity::error,
+         std::nullopt,
+         "",
+         std::nullopt,
+         "2.0.0"},
+        {"an input type number beyond a byte, which must not wrap to a known type",
+         [](F& f) {
+             F::replace(f.manifest_new, "id: 3 version: 1 input_types: [TYPE_UINT]",
+                        "id: 3 version: 1 input_types: [258]");
          },
          {Code::manifest_input_type_unknown},
          Where::manifest_new,

@@ -56,6 +56,9 @@ enum class Kind : uint8_t {
     ip = 7,
 };
 inline constexpr uint8_t kKindCount = 8;
+// What a schema's operator or type number that does not fit a byte is read
+// as: a value no Op or Kind has.
+inline constexpr uint8_t kUnknownEnumByte = 255;
 
 // "eq", "cidr_contains", ...; "?" for a value outside the enumeration.
 const char* op_name(Op op) noexcept;

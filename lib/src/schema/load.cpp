@@ -287,11 +287,21 @@ const pb::TextFormat::ParseInfoTree* nested(const pb::TextFormat::ParseInfoTree*
     return tree->GetTreeForNested(message.GetDescriptor()->FindFieldByName(name), index);
 }
 
+// Protobuf enums are open: a file may hold any int32 where an operator or a
+// type is expected. Ours are a byte; a number a byte cannot hold becomes 255,
+// which no operator or type has, so validation reports it as unknown rather
+// than as whatever it would wrap to (258 is not TYPE_UINT).
+template <typename Enum>
+Enum enum_byte(int number) {
+    return static_cast<Enum>(
+        number >= 0 && number < format::kUnknownEnumByte ? number : format::kUnknownEnumByte);
+}
+
 std::vector<format::Op> ops_of(const pb::RepeatedField<int>& operators) {
     std::vector<format::Op> out;
     out.reserve(static_cast<size_t>(operators.size()));
     for (const int op : operators) {
-        out.push_back(static_cast<format::Op>(op));
+        out.push_back(enum_byte<format::Op>(op));
     }
     return out;
 }
@@ -316,7 +326,7 @@ Registry to_registry(const v1::TemplateTypeRegistry& message,
             FieldSpec spec;
             spec.name = field.name();
             spec.description = field.description();
-            spec.type = static_cast<format::Kind>(field.type());
+            spec.type = enum_byte<format::Kind>(field.type());
             spec.operators = ops_of(field.operators());
             spec.wildcard_allowed = field.wildcard_allowed();
             spec.case_insensitive_allowed = field.case_insensitive_allowed();
@@ -365,7 +375,7 @@ SensorManifest to_manifest(const v1::SensorManifest& message,
         out.id = supplied.id();
         out.version = supplied.version();
         for (const int type : supplied.input_types()) {
-            out.input_types.push_back(static_cast<format::Kind>(type));
+            out.input_types.push_back(enum_byte<format::Kind>(type));
         }
         out.location = at(file, field_position(tree, message, "template_types", t),
                           fmt::format("template_types[{}]", t));

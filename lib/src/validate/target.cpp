@@ -32,9 +32,17 @@ bool known_type(Kind kind) {
     return k >= 1 && k < format::kKindCount;
 }
 
+// "operator 42"; a number the schema loader could not fit in a byte
+// (format::kUnknownEnumByte) is said as such.
+std::string enum_number(const char* what, uint8_t number) {
+    return number == format::kUnknownEnumByte
+               ? fmt::format("{} number above {} or below 0", what, number - 1)
+               : fmt::format("{} {}", what, number);
+}
+
 std::string type_name(Kind kind) {
     return known_type(kind) ? format::kind_name(kind)
-                            : fmt::format("type {}", static_cast<int>(kind));
+                            : enum_number("type", static_cast<uint8_t>(kind));
 }
 
 std::string where(const Location& location) {
@@ -171,8 +179,8 @@ void TargetChecker::check_field(const TemplateType& type, const FieldSpec& field
         if (op == Op::wildcard || code >= format::kOpCount) {
             named(report(
                 Code::field_operator_unknown,
-                fmt::format("{} allows operator {}, which is not one ringward knows", subject,
-                            static_cast<int>(code)),
+                fmt::format("{} allows {}, which is not one ringward knows", subject,
+                            enum_number("operator", code)),
                 field.location,
                 "use OP_EQ ... OP_CIDR_CONTAINS; wildcards are allowed with wildcard_allowed"));
             continue;
