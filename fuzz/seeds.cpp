@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/agent.hpp"
 #include "ringward/compile.hpp"
 #include "ringward/schema.hpp"
 #include "ringward/sign.hpp"
@@ -22,6 +23,7 @@
 
 #include <algorithm>
 #include <array>
+#include <initializer_list>
 
 namespace fs = std::filesystem;
 using namespace ringward;
@@ -126,15 +128,15 @@ int main(int argc, char** argv) {
     }
     // Envelopes: each example that validates, signed with the harnesses'
     // key (fuzz/harness/agent.hpp), behind the mode byte the envelope
-    // harness reads (0: real cryptography, 1: permissive hooks).
+    // harness reads (fuzz/harness/envelope.cpp): real cryptography, and
+    // permissive hooks alone and with each agent setting; the first is also
+    // signed with each key the harness's keyring refuses.
     {
         auto registry = load_registry((examples / "registry.txtpb").string());
         auto manifests = load_manifests({(examples / "manifests").string()});
         auto target =
             ValidationTarget::create(std::move(*registry.value), std::move(*manifests.value));
-        std::array<uint8_t, 32> seed{};
-        seed.fill(0x5a);
-        const SecretKey key = SecretKey::from_seed(seed);
+        bool first = true;
         for (const fs::path& path : contents) {
             auto content = load_content(path.string());
             auto validated = validate_content(*content.value, *target.value);
@@ -145,15 +147,29 @@ int main(int argc, char** argv) {
             policy.sequence = 1;
             policy.not_before = 1'700'000'000;
             policy.expires = 1'900'000'000;
-            auto envelope = sign_envelope(*validated.value, key, policy);
-            if (!envelope.ok()) {
-                ++failures;
-                continue;
-            }
-            const std::string bytes(envelope.value->begin(), envelope.value->end());
             const std::string name = path.stem().string() + path.extension().string() + ".rws";
-            write(out / "envelope", "real-" + name, std::string(1, '\0') + bytes);
-            write(out / "envelope", "permissive-" + name, std::string(1, '\1') + bytes);
+            const auto sign = [&](const SecretKey& key, const std::string& prefix,
+                                  std::initializer_list<uint8_t> modes) {
+                auto envelope = sign_envelope(*validated.value, key, policy);
+                if (!envelope.ok()) {
+                    ++failures;
+                    return;
+                }
+                const std::string bytes(envelope.value->begin(), envelope.value->end());
+                for (const uint8_t mode : modes) {
+                    char tag[16];
+                    std::snprintf(tag, sizeof(tag), "mode%02x-", mode);
+                    write(out / "envelope", prefix + tag + name,
+                          std::string(1, static_cast<char>(mode)) + bytes);
+                }
+            };
+            sign(fuzz::fuzz_key(), "", {0x00, 0x01, 0x03, 0x05, 0x09, 0x11});
+            if (first) {
+                sign(fuzz::fuzz_key_from(fuzz::kRevokedFill), "revoked-", {0x00});
+                sign(fuzz::fuzz_key_from(fuzz::kNotYetValidFill), "not-yet-valid-", {0x00});
+                sign(fuzz::fuzz_key_from(fuzz::kExpiredFill), "expired-", {0x00});
+                first = false;
+            }
         }
     }
     const auto all = every_encoding();

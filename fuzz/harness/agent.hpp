@@ -12,15 +12,22 @@
 
 namespace ringward::fuzz {
 
-// The key the seed envelopes are signed with (fuzz/seeds.cpp).
+// The harnesses' keys, from fixed seeds: the first signs the seed
+// envelopes; the others are in the envelope harness's keyring only to be
+// refused (fuzz/seeds.cpp signs a seed with each).
+inline SecretKey fuzz_key_from(uint8_t fill) {
+    std::array<uint8_t, 32> seed{};
+    seed.fill(fill);
+    return SecretKey::from_seed(seed);
+}
+
 inline const SecretKey& fuzz_key() {
-    static const SecretKey key = [] {
-        std::array<uint8_t, 32> seed{};
-        seed.fill(0x5a);
-        return SecretKey::from_seed(seed);
-    }();
+    static const SecretKey key = fuzz_key_from(0x5a);
     return key;
 }
+
+// The agents' time: inside the seeds' validity windows.
+inline constexpr uint64_t kFuzzNow = 1'800'000'000;
 
 // One sensor build's table, from its manifest.
 struct Build {
@@ -43,13 +50,33 @@ inline const std::vector<Build>& example_builds() {
     return builds;
 }
 
-inline ringward_trusted_key trusted_fuzz_key() {
+inline ringward_trusted_key trusted(const SecretKey& secret) {
     ringward_trusted_key k{};
-    const KeyId id = fuzz_key().id();
+    const KeyId id = secret.id();
     std::copy(id.begin(), id.end(), k.key_id);
-    const PublicKey& pub = fuzz_key().public_key();
+    const PublicKey& pub = secret.public_key();
     std::copy(pub.bytes.begin(), pub.bytes.end(), k.public_key);
     return k;
+}
+
+inline ringward_trusted_key trusted_fuzz_key() {
+    return trusted(fuzz_key());
+}
+
+// The fills of the refused keys, in keyring order after the fuzz key.
+enum RefusedKeyFill : uint8_t { kRevokedFill = 0x5b, kNotYetValidFill = 0x5c, kExpiredFill = 0x5d };
+
+// The envelope harness's keyring: the fuzz key, then a revoked key, one not
+// yet valid and one expired at kFuzzNow.
+inline std::array<ringward_trusted_key, 4> fuzz_keyring() {
+    std::array<ringward_trusted_key, 4> keys{
+        trusted_fuzz_key(), trusted(fuzz_key_from(kRevokedFill)),
+        trusted(fuzz_key_from(kNotYetValidFill)), trusted(fuzz_key_from(kExpiredFill))};
+    keys[1].revoked = 1;
+    keys[2].not_before = kFuzzNow + 1;
+    keys[3].not_before = 1'600'000'000;
+    keys[3].not_after = kFuzzNow - 1;
+    return keys;
 }
 
 // The loader configuration of an agent on `build` that trusts `key`, at a
@@ -59,7 +86,7 @@ inline ringward_loader_config agent_config(const Build& build, const ringward_tr
     config.keys = &key;
     config.key_count = 1;
     config.sensor_version = build.version;
-    config.now = 1'800'000'000;
+    config.now = kFuzzNow;
     config.templates = build.table.data();
     config.template_count = build.table.size();
     return config;

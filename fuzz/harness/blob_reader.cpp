@@ -4,6 +4,7 @@
 // inside the input. Only broken invariants abort; bad input is the point.
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include "ringward/compile.hpp"
@@ -77,6 +78,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!result.ok()) {
         if (result.offset > size || view.instance_count() != 0 || view.data() != nullptr) {
             std::abort();  // A refusal must point inside the input and leave the view empty.
+        }
+        if (std::strcmp(format::read_error_name(result.error), "?") == 0 ||
+            format::read_error_message(result.error)[0] == '\0') {
+            std::abort();  // Every refusal has a stable name and a message.
         }
         return 0;
     }
