@@ -1,4 +1,6 @@
 // Must fail tests/freestanding/check.cmake: proves the check can fail.
 #include <stddef.h>
 extern "C" void* malloc(size_t);
-void* allocate(size_t n) { return malloc(n); }
+void* allocate(size_t n) {
+    return malloc(n);
+}

@@ -27,8 +27,8 @@ int main() {
     if (!blob.ok()) {
         return 1;
     }
-    const auto read = ringward::format::read_blob(blob.value->bytes.data(),
-                                                  blob.value->bytes.size(), {}, &view);
+    const auto read =
+        ringward::format::read_blob(blob.value->bytes.data(), blob.value->bytes.size(), {}, &view);
     std::printf("blob: %s, %u instance, channel %u\n", read.ok() ? "ok" : "refused",
                 view.instance_count(), view.channel());
     return read.ok() ? 0 : 1;
