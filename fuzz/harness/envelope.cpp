@@ -109,13 +109,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     fuzz::check_accepted(loaded, envelope, envelope_size, build);
     // The header as `inspect` and `verify` show it says what the loader read.
-    const auto header = peek_envelope({envelope, envelope_size});
     fuzz::require(
-        header && header->channel == loaded.channel && header->ring == loaded.ring &&
-            header->sequence == loaded.sequence && header->not_before == loaded.not_before &&
-            header->expires == loaded.expires && header->sensor_min == loaded.sensor_min &&
-            header->sensor_max == loaded.sensor_max && header->blob_size == loaded.blob_size &&
-            std::equal(header->key_id.begin(), header->key_id.end(), loaded.key_id),
+        peeked && peeked->channel == loaded.channel && peeked->ring == loaded.ring &&
+            peeked->sequence == loaded.sequence && peeked->not_before == loaded.not_before &&
+            peeked->expires == loaded.expires && peeked->sensor_min == loaded.sensor_min &&
+            peeked->sensor_max == loaded.sensor_max && peeked->blob_size == loaded.blob_size &&
+            std::equal(peeked->key_id.begin(), peeked->key_id.end(), loaded.key_id),
         "the header peek and the loader read an accepted envelope differently");
     return 0;
 }
