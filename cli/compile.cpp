@@ -6,6 +6,7 @@
 
 #include "common.hpp"
 #include "ringward/compile.hpp"
+#include "ringward/core/contract.hpp"
 #include "ringward/file.hpp"
 
 namespace ringward::cli {
@@ -70,7 +71,7 @@ int run_compile(const CompileArgs& args) {
         // The writer produced a blob the reader refuses: a broken invariant.
         fmt::print(stderr, "ringward: internal error: the compiled blob fails {} at offset {}\n",
                    format::read_error_name(check.error), check.offset);
-        std::abort();
+        core::invariant_broken();
     }
     if (auto error = write_file_atomic(args.output, *bytes)) {
         print_diagnostics(std::span(&*error, 1), SourceTexts{});

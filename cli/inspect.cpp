@@ -7,6 +7,7 @@
 
 #include "common.hpp"
 #include "ringward/compile.hpp"
+#include "ringward/core/contract.hpp"
 #include "ringward/file.hpp"
 #include "util/json_writer.hpp"
 
@@ -247,7 +248,7 @@ int run_inspect(const InspectArgs& args) {
         const format::ReadResult read = format::read_blob(
             compiled->bytes.data(), compiled->bytes.size(), format::Limits{}, &subject.view);
         if (!read.ok()) {
-            std::abort();  // compile() output the reader refuses: a broken invariant.
+            core::invariant_broken();  // compile() output the reader refuses: a broken invariant.
         }
         subject.source = &*content;
         subject.compiled = &*compiled;

@@ -145,8 +145,8 @@ int main(int argc, char** argv) {
             }
             EnvelopePolicy policy;
             policy.sequence = 1;
-            policy.not_before = 1'700'000'000;
-            policy.expires = 1'900'000'000;
+            policy.not_before = fuzz::kFuzzNow - 86'400;
+            policy.expires = fuzz::kFuzzNow + 86'400;
             const std::string name = path.stem().string() + path.extension().string() + ".rws";
             const auto sign = [&](const SecretKey& key, const std::string& prefix,
                                   std::initializer_list<uint8_t> modes) {

@@ -12,6 +12,7 @@
  * Exit status: 0 accepted, 1 refused, 2 usage or I/O.
  */
 #include <ringward/loader.h>
+#include <ringward/sensor_table.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>

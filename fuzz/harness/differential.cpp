@@ -18,8 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     EnvelopePolicy policy;
     policy.sequence = 1;
-    policy.not_before = 1'700'000'000;
-    policy.expires = 1'900'000'000;
+    policy.not_before = fuzz::kFuzzNow - 86'400;
+    policy.expires = fuzz::kFuzzNow + 86'400;
     auto envelope = sign_envelope(*validated.value, fuzz::fuzz_key(), policy);
     fuzz::require(envelope.ok(), "validated content could not be signed");
     const format::BlobView& view = validated.value->view();

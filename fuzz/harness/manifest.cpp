@@ -9,6 +9,7 @@
 
 #include "harness/targets.hpp"
 #include "ringward/loader.h"
+#include "ringward/sensor_table.h"
 #include "ringward/sign.hpp"
 
 namespace {

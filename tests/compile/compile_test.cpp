@@ -309,7 +309,7 @@ TEST_CASE("compile limits are inclusive") {
     CompileOptions options;
     options.limits.max_name_length_incl = 4;
     options.limits.max_value_length_incl = 8;
-    options.limits.max_set_size_incl = 2;
+    options.limits.max_blob_set_size_incl = 2;
     options.limits.max_criteria_per_instance_incl = 1;
     options.limits.max_instances_incl = 1;
     options.limits.max_criteria_incl = 1;
@@ -323,7 +323,7 @@ TEST_CASE("compile limits are inclusive") {
         options.limits.max_value_length_incl = 7;
     }
     SECTION("set") {
-        options.limits.max_set_size_incl = 1;
+        options.limits.max_blob_set_size_incl = 1;
     }
     SECTION("criteria per instance") {
         options.limits.max_criteria_per_instance_incl = 0;

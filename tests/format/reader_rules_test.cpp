@@ -816,7 +816,7 @@ const std::vector<RuleCase>& rule_cases() {
          }},
         {"set over a tighter limit", ReadError::set_too_large,
          [](BlobBytes& b, Limits& l) {
-             l.max_set_size_incl = static_cast<uint32_t>(kNamesSorted.size()) - 1;
+             l.max_blob_set_size_incl = static_cast<uint32_t>(kNamesSorted.size()) - 1;
              return b.criterion(kNames) + kValueCount;
          }},
         {"value_count 65537 on a scalar set", ReadError::set_too_large,
@@ -1081,7 +1081,7 @@ const std::vector<RuleCase>& precedence_cases() {
          }},
         {"set size limit before the name length", ReadError::set_too_large,
          [](BlobBytes& b, Limits& l) {
-             l.max_set_size_incl = 1;
+             l.max_blob_set_size_incl = 1;
              b.put32(b.criterion(kPorts) + kNameLength, 0);
              return b.criterion(kPorts) + kValueCount;
          }},
@@ -1230,7 +1230,7 @@ TEST_CASE("limits are inclusive: the blob's own value passes, one below fails") 
         {"max_value_length_incl", &Limits::max_value_length_incl,
          static_cast<uint32_t>(kLongName.size()), ReadError::value_too_long,
          blob.byte_member_at(kNames, 2)},
-        {"max_set_size_incl", &Limits::max_set_size_incl,
+        {"max_blob_set_size_incl", &Limits::max_blob_set_size_incl,
          static_cast<uint32_t>(kNamesSorted.size()), ReadError::set_too_large,
          blob.criterion(kNames) + kValueCount},
     };
@@ -1255,7 +1255,7 @@ TEST_CASE("a tight set of limits that the fixture meets exactly is accepted") {
     tight.max_criteria_per_instance_incl = 10;
     tight.max_name_length_incl = 8;
     tight.max_value_length_incl = static_cast<uint32_t>(kLongName.size());
-    tight.max_set_size_incl = static_cast<uint32_t>(kNamesSorted.size());
+    tight.max_blob_set_size_incl = static_cast<uint32_t>(kNamesSorted.size());
     CHECK(blob.read(tight).ok());
 }
 

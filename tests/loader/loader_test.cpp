@@ -8,6 +8,7 @@
 #include <set>
 
 #include "ringward/loader.h"
+#include "ringward/sensor_table.h"
 #include "ringward/sign.hpp"
 #include "ringward/validate.hpp"
 #include "support/run.hpp"
@@ -249,6 +250,12 @@ TEST_CASE("every refusal has its own code") {
              resign(e, key, false);
          },
          RINGWARD_E_BLOB_MISMATCH},
+        {"sequence 0, signed by a forger holding the key",
+         [&](Agent&, auto& e) {
+             put_u64(e, 40, 0);
+             resign(e, key, false);
+         },
+         RINGWARD_E_SEQUENCE_ZERO},
         {"a failing hash function",
          [](Agent& a, auto&) {
              a.config.hash = [](uint8_t*, const uint8_t*, size_t, void*) { return -1; };
@@ -269,11 +276,31 @@ TEST_CASE("every refusal has its own code") {
         }
         covered.insert(c.status);
     }
-    // A test per status.
-    for (uint32_t s = RINGWARD_E_TOO_LARGE; s <= RINGWARD_E_HASH_FAILED; ++s) {
+    // A test per status, every status that loader_status.def lists.
+    std::vector<ringward_status> statuses = {
+#define RINGWARD_LOADER_STATUS(number, ID, id, name, message) RINGWARD_E_##ID,
+#include "ringward/loader_status.def"
+#undef RINGWARD_LOADER_STATUS
+    };
+    for (const ringward_status s : statuses) {
         INFO("no case for " << ringward_status_name(static_cast<ringward_status>(s)));
-        CHECK(covered.count(static_cast<ringward_status>(s)) == 1);
+        CHECK(covered.count(s) == 1);
     }
+}
+
+TEST_CASE("the loader reads the blob under the limits its configuration carries") {
+    const SecretKey key = test_key(1);
+    Agent agent({&key});
+    const auto envelope = sign(key);
+    format::Limits tight;
+    tight.max_instances_incl = 9;  // the small example holds 10
+    agent.config.blob_limits = &tight;
+    ringward_loaded loaded{};
+    REQUIRE(agent.load(envelope, &loaded) == RINGWARD_E_BLOB_MALFORMED);
+    CHECK(loaded.read_error == static_cast<uint32_t>(format::ReadError::too_many_instances));
+    CHECK(loaded.read_error_offset == 52);
+    tight.max_instances_incl = 10;
+    CHECK(agent.load(envelope) == RINGWARD_OK);
 }
 
 TEST_CASE("a refused blob reports the reader's error and offset") {
@@ -436,6 +463,26 @@ TEST_CASE("signing refuses a policy that cannot be signed") {
     empty.expires = empty.not_before;
     CHECK(sign_envelope(small_blob(), key, empty).diagnostics[0].code ==
           Code::signing_policy_invalid);
+    // The validity cap is the library's, so every program that signs has it.
+    EnvelopePolicy year = policy();
+    year.expires = year.not_before + kMaxEnvelopeValiditySecondsIncl;
+    CHECK(sign_envelope(small_blob(), key, year).ok());
+    year.expires += 1;
+    auto too_long = sign_envelope(small_blob(), key, year);
+    REQUIRE(too_long.diagnostics.size() == 1);
+    CHECK(too_long.diagnostics[0].code == Code::signing_policy_invalid);
+    CHECK_THAT(too_long.diagnostics[0].message, Catch::Contains("at most 365 days"));
+}
+
+TEST_CASE("signing refuses content validated under other limits than the agents load it under") {
+    const SecretKey key = test_key(1);
+    EnvelopePolicy p = policy();
+    p.loader_limits.max_value_length_incl = 1024;
+    auto refused = sign_envelope(small_blob(), key, p);
+    REQUIRE(refused.diagnostics.size() == 1);
+    CHECK(refused.diagnostics[0].code == Code::signing_policy_invalid);
+    CHECK_THAT(refused.diagnostics[0].message, Catch::Contains("other blob limits"));
+    CHECK(small_blob().limits() == format::Limits{});
 }
 
 TEST_CASE("peek_envelope shows the header without verifying it") {
@@ -456,7 +503,7 @@ TEST_CASE("status names and messages come from one table") {
     CHECK(std::string(ringward_status_name(RINGWARD_OK)) == "ok");
     CHECK(std::string(ringward_status_name(RINGWARD_E_ROLLBACK)) == "envelope-rollback");
     CHECK(std::string(ringward_status_name(static_cast<ringward_status>(31))) == "?");
-    for (uint32_t s = RINGWARD_E_TOO_LARGE; s <= RINGWARD_E_HASH_FAILED; ++s) {
+    for (uint32_t s = RINGWARD_E_TOO_LARGE; s <= RINGWARD_E_SEQUENCE_ZERO; ++s) {
         const auto status = static_cast<ringward_status>(s);
         CHECK(find_code(ringward_status_name(status)) == static_cast<Code>(800 + s));
         CHECK_FALSE(std::string(ringward_status_message(status)).empty());

@@ -940,7 +940,7 @@ TEST_CASE("RW0703: a set larger than the validator's limit") {
     std::vector<SensorManifest> manifests;
     manifests.push_back(std::move(*build.value));
     ValidateOptions options;
-    options.limits.max_set_size_incl = 1;
+    options.limits.max_content_set_size_incl = 1;
     auto target =
         ValidationTarget::create(std::move(*registry.value), std::move(manifests), options);
     REQUIRE(target.ok());
@@ -952,7 +952,7 @@ TEST_CASE("RW0703: a set larger than the validator's limit") {
     const auto [line, column] = position_of(g.content, "criteria { field: \"e\"");
     CHECK(validated.diagnostics[0].location.line == line);
     CHECK(validated.diagnostics[0].location.column == column);
-    options.limits.max_set_size_incl = 2;
+    options.limits.max_content_set_size_incl = 2;
     CHECK(validate_content(*content.value, *target.value, options).ok());
 }
 

@@ -58,7 +58,7 @@ class SecretKey {
     std::span<const uint8_t, 64> bytes() const noexcept { return bytes_; }
     // Adopts 64 secret bytes read from a key file; nullopt when their public
     // half is not the key they derive.
-    static std::optional<SecretKey> from_bytes(std::span<const uint8_t, 64> bytes);
+    [[nodiscard]] static std::optional<SecretKey> from_bytes(std::span<const uint8_t, 64> bytes);
 
   private:
     SecretKey() = default;
@@ -67,7 +67,8 @@ class SecretKey {
 };
 
 // Whether `signature` is valid for `message` under `key`.
-bool verify(const Signature& signature, std::span<const uint8_t> message, const PublicKey& key);
+[[nodiscard]] bool verify(const Signature& signature, std::span<const uint8_t> message,
+                          const PublicKey& key);
 
 // A passphrase; wiped from memory when destroyed.
 class Passphrase {
@@ -91,14 +92,14 @@ enum class KdfStrength : uint8_t { interactive, moderate };
 
 // Key files, a documented text format (docs/envelope.md, "Key files").
 std::string format_public_key(const PublicKey& key, std::string_view comment);
-Result<PublicKey> parse_public_key(std::string_view text, std::string file);
+[[nodiscard]] Result<PublicKey> parse_public_key(std::string_view text, std::string file);
 // `passphrase` null writes the key unencrypted.
 std::string format_secret_key(const SecretKey& key, const Passphrase* passphrase,
                               KdfStrength strength, std::string_view comment);
 // For an encrypted key, `ask` supplies the passphrase (called at most once);
 // returning nullopt is RW0852. A wrong passphrase is RW0851.
-Result<SecretKey> parse_secret_key(std::string_view text, std::string file,
-                                   const std::function<std::optional<Passphrase>()>& ask);
+[[nodiscard]] Result<SecretKey> parse_secret_key(
+    std::string_view text, std::string file, const std::function<std::optional<Passphrase>()>& ask);
 
 // A key a keyring trusts.
 struct TrustedKey {
@@ -112,14 +113,20 @@ struct TrustedKey {
 };
 
 // A keyring file (schemas/ringward/v1/keyring.proto), any format.
-Result<std::vector<TrustedKey>> load_keyring(const std::string& path);
-Result<std::vector<TrustedKey>> parse_keyring(std::string_view bytes, std::string file,
-                                              InputFormat format);
+[[nodiscard]] Result<std::vector<TrustedKey>> load_keyring(const std::string& path);
+[[nodiscard]] Result<std::vector<TrustedKey>> parse_keyring(std::string_view bytes,
+                                                            std::string file, InputFormat format);
 // The keyring in the loader's terms; the result is independent of `keys`.
 std::vector<ringward_trusted_key> to_loader_keys(std::span<const TrustedKey> keys);
 // A sensor manifest as the loader's sensor table. The entries point into
 // `manifest`, which must outlive the result.
 std::vector<ringward_template_support> to_loader_table(const SensorManifest& manifest);
+
+// An envelope valid for a year is already long for rapid-response content;
+// "never expires" is not on offer (a frozen agent would accept it forever).
+inline constexpr uint64_t kMaxEnvelopeValiditySecondsIncl = 365ull * 86400;
+// What sign uses when no expiry is given.
+inline constexpr uint64_t kDefaultEnvelopeValiditySeconds = 7ull * 86400;
 
 // What the envelope binds besides the blob (whose channel and sensor range
 // it carries over).
@@ -131,14 +138,25 @@ struct EnvelopePolicy {
     uint64_t expires = 0;
     // The highest rollout ring admitted: ring 0 alone is the first stage.
     uint32_t ring = 0;
+    // The reader's limits the agents load under; the content must have been
+    // validated under exactly these.
+    format::Limits loader_limits;
 };
+
+// RW0856 signing-policy-invalid when the policy cannot be signed: sequence
+// 0, an empty validity window, or one longer than
+// kMaxEnvelopeValiditySecondsIncl. nullopt when it can. sign_envelope checks
+// it too; call it first to refuse a bad policy before validating anything.
+[[nodiscard]] std::optional<Diagnostic> check_envelope_policy(const EnvelopePolicy& policy);
 
 // Signs a validated blob into an envelope. The new envelope is checked with
 // the loader, under the key's public half, before it is returned: a
 // signature that does not verify is never handed out. RW0856 for a policy
-// that cannot be signed (sequence 0, expires not after not_before).
-Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob, const SecretKey& key,
-                                           const EnvelopePolicy& policy);
+// that cannot be signed (check_envelope_policy), or content validated under
+// other reader limits than policy.loader_limits.
+[[nodiscard]] Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob,
+                                                         const SecretKey& key,
+                                                         const EnvelopePolicy& policy);
 
 // The header of an envelope, as written, without any verification: for
 // showing what an envelope claims (inspect). nullopt when too short or not
@@ -157,9 +175,9 @@ struct EnvelopeHeader {
     uint64_t blob_size = 0;
     std::array<uint8_t, RINGWARD_HASH_BYTES> blob_hash{};
 };
-std::optional<EnvelopeHeader> peek_envelope(std::span<const uint8_t> bytes);
+[[nodiscard]] std::optional<EnvelopeHeader> peek_envelope(std::span<const uint8_t> bytes);
 // Whether the bytes start with the envelope magic number.
-bool is_envelope(std::span<const uint8_t> bytes) noexcept;
+[[nodiscard]] bool is_envelope(std::span<const uint8_t> bytes) noexcept;
 
 // The diagnostic for a refusal of the loader (RW08nn), in `file`.
 Diagnostic loader_diagnostic(ringward_status status, const ringward_loaded& loaded,

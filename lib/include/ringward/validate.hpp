@@ -24,8 +24,10 @@ struct ValidationLimits {
     uint32_t max_fields_per_template_type_incl = 256;
     // A registry is a table a sensor build carries in memory.
     uint32_t max_template_types_incl = 4096;
-    // Members of an in-set a sensor matches at run time.
-    uint32_t max_set_size_incl = 4096;
+    // Members of an in-set that content may use: what a sensor matches at
+    // run time. Lower than what the blob format can hold
+    // (blob.max_blob_set_size_incl).
+    uint32_t max_content_set_size_incl = 4096;
     // Length of a string or bytes value when its field sets no
     // max_length_incl.
     uint32_t default_max_length_incl = 4096;
@@ -51,8 +53,9 @@ class ValidationTarget {
     // errors do not prevent the value (content that uses a broken entry gets
     // its own findings, such as RW0304), but they are errors all the same: a
     // caller that signs must refuse when any diagnostic is an error.
-    static Result<ValidationTarget> create(Registry registry, std::vector<SensorManifest> manifests,
-                                           const ValidateOptions& options = {});
+    [[nodiscard]] static Result<ValidationTarget> create(Registry registry,
+                                                         std::vector<SensorManifest> manifests,
+                                                         const ValidateOptions& options = {});
 
     ValidationTarget(ValidationTarget&&) noexcept;
     ValidationTarget& operator=(ValidationTarget&&) noexcept;
@@ -79,30 +82,36 @@ class ValidatedBlob {
 
     const std::vector<uint8_t>& bytes() const noexcept { return *bytes_; }
     const format::BlobView& view() const noexcept { return view_; }
+    // The reader's limits the blob was validated under: what an agent must
+    // load it under too (sign_envelope refuses a mismatch).
+    const format::Limits& limits() const noexcept { return limits_; }
 
   private:
     friend struct ValidatorAccess;
-    ValidatedBlob(std::unique_ptr<std::vector<uint8_t>> bytes, format::BlobView view) noexcept
-        : bytes_(std::move(bytes)), view_(view) {}
+    ValidatedBlob(std::unique_ptr<std::vector<uint8_t>> bytes, format::BlobView view,
+                  const format::Limits& limits) noexcept
+        : bytes_(std::move(bytes)), view_(view), limits_(limits) {}
 
     // Behind a pointer so that moving the object does not move the bytes the
     // view points into.
     std::unique_ptr<std::vector<uint8_t>> bytes_;
     format::BlobView view_;
+    format::Limits limits_;
 };
 
 // Validates a blob exactly as it would ship. `file` names it in diagnostics,
 // whose locations are blob byte offsets (plus instance id, field and sensor
 // version where they apply). The value is set only when there are no errors
 // (warnings are returned beside it).
-Result<ValidatedBlob> validate_blob(std::vector<uint8_t> bytes, std::string file,
-                                    const ValidationTarget& target,
-                                    const ValidateOptions& options = {});
+[[nodiscard]] Result<ValidatedBlob> validate_blob(std::vector<uint8_t> bytes, std::string file,
+                                                  const ValidationTarget& target,
+                                                  const ValidateOptions& options = {});
 
 // Compiles content and validates the resulting blob, mapping every finding
 // back to its source location (line and column for text, field path for JSON
 // and binary) while keeping the blob offset.
-Result<ValidatedBlob> validate_content(const ContentSource& content, const ValidationTarget& target,
-                                       const ValidateOptions& options = {});
+[[nodiscard]] Result<ValidatedBlob> validate_content(const ContentSource& content,
+                                                     const ValidationTarget& target,
+                                                     const ValidateOptions& options = {});
 
 }  // namespace ringward

@@ -303,10 +303,10 @@ void Compiler::criterion(size_t i, size_t k) {
                                      c.field(), count, count == 1 ? "" : "s"),
                          i, k, std::nullopt,
                          fmt::format("{} takes {}", format::op_name(op), value_count_rule(op)));
-    } else if (op == Op::in && count > limits_.max_set_size_incl) {
+    } else if (op == Op::in && count > limits_.max_blob_set_size_incl) {
         report_criterion(Code::format_limit,
                          fmt::format("the set on '{}' has {} members; the limit is {}", c.field(),
-                                     count, limits_.max_set_size_incl),
+                                     count, limits_.max_blob_set_size_incl),
                          i, k);
     }
     if (kind && !format::op_takes_kind(op, *kind)) {

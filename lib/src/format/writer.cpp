@@ -7,35 +7,25 @@
 #include <numeric>
 
 #include "ringward/compile.hpp"
+#include "ringward/core/contract.hpp"
 
 namespace ringward {
 namespace {
 
+using core::store_u16;
+using core::store_u32;
+using core::store_u64;
 using format::Kind;
 using format::Op;
 
-void put_u16(uint8_t* p, uint16_t v) {
-    p[0] = static_cast<uint8_t>(v);
-    p[1] = static_cast<uint8_t>(v >> 8);
-}
-void put_u32(uint8_t* p, uint32_t v) {
-    for (int i = 0; i < 4; ++i) {
-        p[i] = static_cast<uint8_t>(v >> (8 * i));
-    }
-}
-void put_u64(uint8_t* p, uint64_t v) {
-    for (int i = 0; i < 8; ++i) {
-        p[i] = static_cast<uint8_t>(v >> (8 * i));
-    }
-}
 void append_u32(std::string& out, uint32_t v) {
     uint8_t bytes[4];
-    put_u32(bytes, v);
+    store_u32(bytes, v);
     out.append(reinterpret_cast<const char*>(bytes), 4);
 }
 void append_u64(std::string& out, uint64_t v) {
     uint8_t bytes[8];
-    put_u64(bytes, v);
+    store_u64(bytes, v);
     out.append(reinterpret_cast<const char*>(bytes), 8);
 }
 
@@ -43,7 +33,7 @@ void append_u64(std::string& out, uint64_t v) {
 // caller skipped the limit checks that compile() makes.
 uint32_t to_u32(size_t value) {
     if (value > UINT32_MAX) {
-        std::abort();
+        core::contract_violation();
     }
     return static_cast<uint32_t>(value);
 }
@@ -94,7 +84,7 @@ void BlobWriter::reserve(size_t instances, size_t criteria, size_t pool_bytes) {
 void BlobWriter::add_instance(uint32_t id, uint32_t template_type_id,
                               uint32_t template_type_version) {
     if (has_instance_ && id <= last_id_) {
-        std::abort();  // Contract: ascending ids. compile() sorts and checks first.
+        core::contract_violation();  // Contract: ascending ids. compile() sorts and checks first.
     }
     has_instance_ = true;
     last_id_ = id;
@@ -102,10 +92,10 @@ void BlobWriter::add_instance(uint32_t id, uint32_t template_type_id,
     const size_t at = instances_.size();
     instances_.resize(at + format::kInstanceRecordSize);
     uint8_t* r = instances_.data() + at;
-    put_u32(r, id);
-    put_u32(r + 4, template_type_id);
-    put_u32(r + 8, template_type_version);
-    put_u32(r + 12, to_u32(criterion_count_));
+    store_u32(r, id);
+    store_u32(r + 4, template_type_id);
+    store_u32(r + 8, template_type_version);
+    store_u32(r + 12, to_u32(criterion_count_));
     ++instance_count_;
 }
 
@@ -119,33 +109,34 @@ uint32_t BlobWriter::add_pool_item(std::string_view bytes) {
 
 void BlobWriter::add_record(const CriterionRecord& c) {
     if (!has_instance_ || criteria_in_instance_ > UINT16_MAX) {
-        std::abort();  // Contract: criteria belong to an instance; field_index is a u16.
+        core::contract_violation();  // Contract: criteria belong to an instance; field_index is a
+                                     // u16.
     }
     const size_t at = criteria_.size();
     criteria_.resize(at + format::kCriterionRecordSize);
     uint8_t* r = criteria_.data() + at;
-    put_u16(r, static_cast<uint16_t>(criteria_in_instance_));
+    store_u16(r, static_cast<uint16_t>(criteria_in_instance_));
     r[2] = static_cast<uint8_t>(c.op);
     r[3] = static_cast<uint8_t>(c.kind);
     r[4] = c.case_insensitive ? format::kFlagCaseInsensitive : 0;
     r[5] = c.prefix_len;
-    put_u32(r + 8, add_pool_item(c.field));
-    put_u32(r + 12, to_u32(c.field.size()));
+    store_u32(r + 8, add_pool_item(c.field));
+    store_u32(r + 12, to_u32(c.field.size()));
     if (c.has_data) {
-        put_u32(r + 16, add_pool_item(c.data));
-        put_u32(r + 20, to_u32(c.data.size()));
+        store_u32(r + 16, add_pool_item(c.data));
+        store_u32(r + 20, to_u32(c.data.size()));
     }
-    put_u32(r + 24, c.value_count);
+    store_u32(r + 24, c.value_count);
     if (c.ip != nullptr) {
         std::memcpy(r + 32, c.ip, format::kIpAddressSize);
     } else {
-        put_u64(r + 32, c.value0);
-        put_u64(r + 40, c.value1);
+        store_u64(r + 32, c.value0);
+        store_u64(r + 40, c.value1);
     }
     ++criteria_in_instance_;
     ++criterion_count_;
-    put_u32(instances_.data() + instances_.size() - format::kInstanceRecordSize + 16,
-            criteria_in_instance_);
+    store_u32(instances_.data() + instances_.size() - format::kInstanceRecordSize + 16,
+              criteria_in_instance_);
 }
 
 void BlobWriter::add_wildcard(std::string_view field) {
@@ -265,19 +256,19 @@ std::vector<uint8_t> BlobWriter::finish() {
     blob.reserve(total);
     uint8_t* h = blob.data();
     std::memcpy(h, format::kMagic, sizeof(format::kMagic));
-    put_u16(h + 8, format::kFormatVersion);
-    put_u16(h + 10, format::kHeaderSize);
-    put_u32(h + 16, to_u32(total));
-    put_u32(h + 20, header_.channel);
-    put_u64(h + 24, header_.content_version);
-    put_u64(h + 32, header_.sensor_min);
-    put_u64(h + 40, header_.sensor_max);
-    put_u32(h + 48, format::kHeaderSize);
-    put_u32(h + 52, to_u32(instance_count_));
-    put_u32(h + 56, to_u32(criteria_offset));
-    put_u32(h + 60, to_u32(criterion_count_));
-    put_u32(h + 64, to_u32(pool_offset));
-    put_u32(h + 68, to_u32(pool_.size()));
+    store_u16(h + 8, format::kFormatVersion);
+    store_u16(h + 10, format::kHeaderSize);
+    store_u32(h + 16, to_u32(total));
+    store_u32(h + 20, header_.channel);
+    store_u64(h + 24, header_.content_version);
+    store_u64(h + 32, header_.sensor_min);
+    store_u64(h + 40, header_.sensor_max);
+    store_u32(h + 48, format::kHeaderSize);
+    store_u32(h + 52, to_u32(instance_count_));
+    store_u32(h + 56, to_u32(criteria_offset));
+    store_u32(h + 60, to_u32(criterion_count_));
+    store_u32(h + 64, to_u32(pool_offset));
+    store_u32(h + 68, to_u32(pool_.size()));
     blob.insert(blob.end(), instances_.begin(), instances_.end());
     blob.insert(blob.end(), criteria_.begin(), criteria_.end());
     blob.insert(blob.end(), pool_.begin(), pool_.end());
@@ -338,7 +329,8 @@ void reencode_criterion(BlobWriter& writer, const format::CriterionView& c) {
         writer.add_scalar(name, op, kind, c.value0());
     }
     if (duplicate) {
-        std::abort();  // read_blob accepted strictly ascending sets: a broken invariant.
+        core::invariant_broken();  // read_blob accepted strictly ascending sets: a broken
+                                   // invariant.
     }
 }
 

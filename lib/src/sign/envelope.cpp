@@ -4,35 +4,20 @@
 
 #include <cstring>
 
-#include "loader/envelope_layout.hpp"
+#include "ringward/core/contract.hpp"
+#include "ringward/core/envelope_layout.hpp"
 #include "ringward/sign.hpp"
 
 namespace ringward {
 namespace {
 
 using namespace envelope;
-
-void put_u16(uint8_t* p, uint16_t v) {
-    p[0] = static_cast<uint8_t>(v);
-    p[1] = static_cast<uint8_t>(v >> 8);
-}
-void put_u32(uint8_t* p, uint32_t v) {
-    for (int i = 0; i < 4; ++i) {
-        p[i] = static_cast<uint8_t>(v >> (8 * i));
-    }
-}
-void put_u64(uint8_t* p, uint64_t v) {
-    for (int i = 0; i < 8; ++i) {
-        p[i] = static_cast<uint8_t>(v >> (8 * i));
-    }
-}
-uint64_t get_u64(const uint8_t* p) {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; --i) {
-        v = v << 8 | p[i];
-    }
-    return v;
-}
+using core::load_u16;
+using core::load_u32;
+using core::load_u64;
+using core::store_u16;
+using core::store_u32;
+using core::store_u64;
 
 Diagnostic policy_error(std::string message, std::string help) {
     return make_diagnostic(Code::signing_policy_invalid, std::move(message), {}, std::move(help));
@@ -50,17 +35,17 @@ std::optional<EnvelopeHeader> peek_envelope(std::span<const uint8_t> bytes) {
     }
     const uint8_t* e = bytes.data();
     EnvelopeHeader h;
-    h.format_version = static_cast<uint16_t>(e[kAtVersion] | e[kAtVersion + 1] << 8);
-    h.algorithm = static_cast<uint16_t>(e[kAtAlgorithm] | e[kAtAlgorithm + 1] << 8);
+    h.format_version = load_u16(e + kAtVersion);
+    h.algorithm = load_u16(e + kAtAlgorithm);
     std::copy(e + kAtKeyId, e + kAtKeyId + h.key_id.size(), h.key_id.begin());
-    h.channel = static_cast<uint32_t>(get_u64(e + kAtChannel) & 0xffffffff);
-    h.ring = static_cast<uint32_t>(get_u64(e + kAtRing) & 0xffffffff);
-    h.sequence = get_u64(e + kAtSequence);
-    h.not_before = get_u64(e + kAtNotBefore);
-    h.expires = get_u64(e + kAtExpires);
-    h.sensor_min = get_u64(e + kAtSensorMin);
-    h.sensor_max = get_u64(e + kAtSensorMax);
-    h.blob_size = get_u64(e + kAtBlobSize);
+    h.channel = load_u32(e + kAtChannel);
+    h.ring = load_u32(e + kAtRing);
+    h.sequence = load_u64(e + kAtSequence);
+    h.not_before = load_u64(e + kAtNotBefore);
+    h.expires = load_u64(e + kAtExpires);
+    h.sensor_min = load_u64(e + kAtSensorMin);
+    h.sensor_max = load_u64(e + kAtSensorMax);
+    h.blob_size = load_u64(e + kAtBlobSize);
     std::copy(e + kAtBlobHash, e + kAtBlobHash + h.blob_hash.size(), h.blob_hash.begin());
     return h;
 }
@@ -86,38 +71,59 @@ int known_hash(uint8_t out[RINGWARD_HASH_BYTES], const uint8_t* data, size_t len
 
 }  // namespace
 
-Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob, const SecretKey& key,
-                                           const EnvelopePolicy& policy) {
+std::optional<Diagnostic> check_envelope_policy(const EnvelopePolicy& policy) {
     if (policy.sequence == 0) {
-        return Result<std::vector<uint8_t>>::failure(
-            policy_error("the sequence is 0", "sequences start at 1 and grow with every release"));
+        return policy_error("the sequence is 0",
+                            "sequences start at 1 and grow with every release");
     }
     if (policy.expires <= policy.not_before) {
+        return policy_error(
+            fmt::format(
+                "the validity window is empty: it would expire ({}) before it is valid ({})",
+                policy.expires, policy.not_before),
+            "give an expiry after the start");
+    }
+    if (policy.expires - policy.not_before > kMaxEnvelopeValiditySecondsIncl) {
+        return policy_error(
+            fmt::format("the validity window is {} seconds; an envelope is valid for at most {} "
+                        "days",
+                        policy.expires - policy.not_before,
+                        kMaxEnvelopeValiditySecondsIncl / 86400),
+            "sign again before it expires: a frozen agent must not accept content for longer");
+    }
+    return std::nullopt;
+}
+
+Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob, const SecretKey& key,
+                                           const EnvelopePolicy& policy) {
+    if (auto error = check_envelope_policy(policy)) {
+        return Result<std::vector<uint8_t>>::failure(std::move(*error));
+    }
+    if (!(blob.limits() == policy.loader_limits)) {
         return Result<std::vector<uint8_t>>::failure(policy_error(
-            fmt::format("the validity window is empty: expires ({}) is not after not_before ({})",
-                        policy.expires, policy.not_before),
-            "give an expiry after the start"));
+            "the content was validated under other blob limits than the agents load it under",
+            "validate with the limits the agents' loader is configured with"));
     }
     const std::vector<uint8_t>& bytes = blob.bytes();
     const format::BlobView& view = blob.view();
     std::vector<uint8_t> out(kHeaderSize + bytes.size() + kSignatureSize, 0);
     uint8_t* h = out.data();
     std::memcpy(h, kMagic, sizeof(kMagic));
-    put_u16(h + kAtVersion, kVersion);
-    put_u16(h + kAtHeaderSize, kHeaderSize);
-    put_u16(h + kAtAlgorithm, RINGWARD_ALGORITHM_ED25519);
+    store_u16(h + kAtVersion, kVersion);
+    store_u16(h + kAtHeaderSize, kHeaderSize);
+    store_u16(h + kAtAlgorithm, RINGWARD_ALGORITHM_ED25519);
     const KeyId id = key.id();
     std::copy(id.begin(), id.end(), h + kAtKeyId);
-    put_u32(h + kAtChannel, view.channel());
-    put_u32(h + kAtRing, policy.ring);
-    put_u64(h + kAtSequence, policy.sequence);
-    put_u64(h + kAtNotBefore, policy.not_before);
-    put_u64(h + kAtExpires, policy.expires);
-    put_u64(h + kAtSensorMin, view.sensor_min());
-    put_u64(h + kAtSensorMax, view.sensor_max());
-    put_u64(h + kAtBlobSize, bytes.size());
+    store_u32(h + kAtChannel, view.channel());
+    store_u32(h + kAtRing, policy.ring);
+    store_u64(h + kAtSequence, policy.sequence);
+    store_u64(h + kAtNotBefore, policy.not_before);
+    store_u64(h + kAtExpires, policy.expires);
+    store_u64(h + kAtSensorMin, view.sensor_min());
+    store_u64(h + kAtSensorMax, view.sensor_max());
+    store_u64(h + kAtBlobSize, bytes.size());
     if (sodium_init() < 0) {
-        std::abort();  // libsodium cannot work on this system.
+        core::invariant_broken();  // libsodium cannot work on this system.
     }
     // The hash is taken over the envelope's own copy of the blob: what is
     // signed is what is written.
@@ -144,13 +150,15 @@ Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob, const Secr
     config.now = policy.not_before;
     config.flags = RINGWARD_CONFIG_ANY_SENSOR;
     config.max_envelope_bytes = out.size();
+    config.blob_limits = &policy.loader_limits;
     KnownHash known{out.data() + kHeaderSize, bytes.size(), h + kAtBlobHash};
     config.hash = known_hash;
     config.hash_context = &known;
     ringward_loaded loaded{};
     const ringward_status status = ringward_load(&config, out.data(), out.size(), &loaded);
     if (status != RINGWARD_OK) {
-        std::abort();  // A signature this signer made does not verify: a broken invariant.
+        core::invariant_broken();  // A signature this signer made does not verify: a broken
+                                   // invariant.
     }
     return Result<std::vector<uint8_t>>::success(std::move(out));
 }

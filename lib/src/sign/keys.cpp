@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <map>
 
+#include "ringward/core/contract.hpp"
+#include "ringward/core/endian.hpp"
 #include "ringward/sign.hpp"
 
 namespace ringward {
@@ -33,7 +35,7 @@ constexpr std::string_view kUnencrypted = "none";
 // implementations are used; sodium_init is idempotent and thread-safe.
 void ensure_sodium() {
     if (sodium_init() < 0) {
-        std::abort();  // libsodium cannot work on this system: nothing safe can follow.
+        core::invariant_broken();  // libsodium cannot work on this system: nothing safe can follow.
     }
 }
 
@@ -71,12 +73,6 @@ std::optional<KeyId> key_id_from_hex(std::string_view text) {
         return std::nullopt;
     }
     return id;
-}
-
-void store_u64(uint8_t* p, uint64_t v) {
-    for (int i = 0; i < 8; ++i) {
-        p[i] = static_cast<uint8_t>(v >> (8 * i));
-    }
 }
 
 // A key file: its first line, then "name: value" lines, each name once.
@@ -164,9 +160,9 @@ std::string associated_data(const KeyId& id, uint64_t opslimit, uint64_t memlimi
     std::string ad(kSecretFirstLine);
     ad.append(reinterpret_cast<const char*>(id.data()), id.size());
     uint8_t number[8];
-    store_u64(number, opslimit);
+    core::store_u64(number, opslimit);
     ad.append(reinterpret_cast<const char*>(number), sizeof(number));
-    store_u64(number, memlimit);
+    core::store_u64(number, memlimit);
     ad.append(reinterpret_cast<const char*>(number), sizeof(number));
     ad.append(reinterpret_cast<const char*>(salt.data()), salt.size());
     return ad;
@@ -370,7 +366,7 @@ std::string format_secret_key(const SecretKey& key, const Passphrase* passphrase
         if (crypto_pwhash(wrapping, sizeof(wrapping), passphrase->text().data(),
                           passphrase->text().size(), salt, opslimit, memlimit,
                           crypto_pwhash_ALG_ARGON2ID13) != 0) {
-            std::abort();  // Out of memory for Argon2id: no key file can be written.
+            core::invariant_broken();  // Out of memory for Argon2id: no key file can be written.
         }
         const auto ad = associated_data(id, opslimit, memlimit, salt);
         std::vector<uint8_t> sealed(kSecretBytes + crypto_aead_xchacha20poly1305_ietf_ABYTES);

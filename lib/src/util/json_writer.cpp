@@ -1,4 +1,5 @@
 #include "util/json_writer.hpp"
+#include "ringward/core/contract.hpp"
 
 #include <fmt/format.h>
 
@@ -135,7 +136,7 @@ JsonWriter& JsonWriter::begin_object() {
 
 JsonWriter& JsonWriter::close(char bracket) {
     if (has_member_.empty() || after_key_) {
-        std::abort();  // Unbalanced, or a key without a value: a caller bug.
+        core::contract_violation();  // Unbalanced, or a key without a value: a caller bug.
     }
     const bool had = has_member_.back();
     has_member_.pop_back();

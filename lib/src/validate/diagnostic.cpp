@@ -13,6 +13,7 @@ constexpr CodeInfo kCodes[] = {
 #define RINGWARD_CODE(number, id, name, severity, summary) \
     {Code::id, name, Severity::severity, summary},
 #include "ringward/codes.def"
+#include "ringward/core/contract.hpp"
 #undef RINGWARD_CODE
 };
 
@@ -80,7 +81,7 @@ const CodeInfo& code_info(Code code) noexcept {
             return static_cast<uint16_t>(info.code) < static_cast<uint16_t>(wanted);
         });
     if (it == std::end(kCodes) || it->code != code) {
-        std::abort();  // Not a Code: a caller bug.
+        core::contract_violation();  // Not a Code: a caller bug.
     }
     return *it;
 }
@@ -121,7 +122,7 @@ Diagnostic make_diagnostic(Code code, std::string message, Location location, st
 
 Code code_for(format::ReadError error) noexcept {
     if (error == format::ReadError::ok) {
-        std::abort();  // Contract: only failures have a code.
+        core::contract_violation();  // Contract: only failures have a code.
     }
     return static_cast<Code>(100 + static_cast<uint16_t>(error));
 }

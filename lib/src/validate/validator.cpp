@@ -10,6 +10,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "ringward/core/contract.hpp"
 #include "schema/content_source.hpp"
 #include "util/json_writer.hpp"
 #include "validate/glob.hpp"
@@ -19,8 +20,9 @@ namespace ringward {
 
 // The one way to make a ValidatedBlob.
 struct ValidatorAccess {
-    static ValidatedBlob make(std::unique_ptr<std::vector<uint8_t>> bytes, format::BlobView view) {
-        return ValidatedBlob(std::move(bytes), view);
+    static ValidatedBlob make(std::unique_ptr<std::vector<uint8_t>> bytes, format::BlobView view,
+                              const format::Limits& limits) {
+        return ValidatedBlob(std::move(bytes), view, limits);
     }
 };
 
@@ -539,10 +541,10 @@ void Validator::check_criterion(uint32_t i, const format::InstanceView& instance
                          instance, k, "remove case_insensitive, or match the exact case");
     }
     const uint32_t value_offset = c.record_offset() + 32;
-    if (op == Op::in && c.value_count() > limits_.max_set_size_incl) {
+    if (op == Op::in && c.value_count() > limits_.max_content_set_size_incl) {
         report_criterion(Code::set_too_large,
                          fmt::format("the set has {} members; the limit is {}", c.value_count(),
-                                     limits_.max_set_size_incl),
+                                     limits_.max_content_set_size_incl),
                          i, instance, k, "split it across instances");
     }
     const auto data_offset = static_cast<uint32_t>(c.data().data - view_.data());
@@ -723,11 +725,11 @@ void Validator::run() {
 }
 
 Result<ValidatedBlob> finish(std::unique_ptr<std::vector<uint8_t>> bytes, format::BlobView view,
-                             std::vector<Diagnostic> diagnostics) {
+                             const format::Limits& limits, std::vector<Diagnostic> diagnostics) {
     if (has_errors(diagnostics)) {
         return Result<ValidatedBlob>::failure(std::move(diagnostics));
     }
-    return Result<ValidatedBlob>::success(ValidatorAccess::make(std::move(bytes), view),
+    return Result<ValidatedBlob>::success(ValidatorAccess::make(std::move(bytes), view, limits),
                                           std::move(diagnostics));
 }
 
@@ -746,7 +748,7 @@ Result<ValidatedBlob> validate_blob(std::vector<uint8_t> bytes, std::string file
     std::vector<Diagnostic> diagnostics;
     const BlobLocator locator(std::move(file));
     Validator(view, target.impl(), options.limits, locator, diagnostics).run();
-    return finish(std::move(owned), view, std::move(diagnostics));
+    return finish(std::move(owned), view, options.limits.blob, std::move(diagnostics));
 }
 
 Result<ValidatedBlob> validate_content(const ContentSource& content, const ValidationTarget& target,
@@ -763,7 +765,7 @@ Result<ValidatedBlob> validate_content(const ContentSource& content, const Valid
     const format::ReadResult read =
         format::read_blob(owned->data(), owned->size(), options.limits.blob, &view);
     if (!read.ok()) {
-        std::abort();  // compile() wrote what the reader refuses: a broken invariant.
+        core::invariant_broken();  // compile() wrote what the reader refuses: a broken invariant.
     }
     const SourceLocator locator(content, compiled.value->source_instance);
     Validator(view, target.impl(), options.limits, locator, diagnostics).run();
@@ -774,7 +776,7 @@ Result<ValidatedBlob> validate_content(const ContentSource& content, const Valid
                          return std::tie(a.location.line, a.location.column) <
                                 std::tie(b.location.line, b.location.column);
                      });
-    return finish(std::move(owned), view, std::move(diagnostics));
+    return finish(std::move(owned), view, options.limits.blob, std::move(diagnostics));
 }
 
 }  // namespace ringward

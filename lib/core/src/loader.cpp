@@ -3,19 +3,20 @@
 // its bounds were established, and allocates nothing.
 #include "ringward/loader.h"
 
-#include "loader/envelope_layout.hpp"
+#include "ringward/core/contract.hpp"
+#include "ringward/core/envelope_layout.hpp"
 #include "ringward/format.hpp"
 
 // The defaults, ringward_sodium_verify and ringward_sodium_hash, are
-// declared in loader.h and defined in sodium.cpp. A freestanding build that
+// declared in loader.h and defined in lib/src/loader/sodium.cpp. A freestanding build that
 // does not link libsodium defines them itself (see loader.h).
 
 namespace ringward::loader {
 namespace {
 
-using format::detail::load_u16;
-using format::detail::load_u32;
-using format::detail::load_u64;
+using core::load_u16;
+using core::load_u32;
+using core::load_u64;
 
 using namespace envelope;
 constexpr size_t kHeader = kHeaderSize;
@@ -40,10 +41,6 @@ constexpr uint32_t kStatusCount = sizeof(kStatus) / sizeof(kStatus[0]);
     static_assert(RINGWARD_E_##ID == number && number < kStatusCount);
 #include "ringward/loader_status.def"
 #undef RINGWARD_LOADER_STATUS
-
-[[noreturn]] void contract_violation() {
-    __builtin_trap();
-}
 
 void zero(void* p, size_t n) {
     __builtin_memset(p, 0, n);
@@ -110,9 +107,11 @@ void judge(const format::InstanceView& instance, const ringward_template_support
     }
 }
 
-ringward_status load(const ringward_loader_config& config, const uint8_t* e, size_t size,
-                     ringward_loaded* out) {
-    // 1. Shape, before anything else is read.
+// The six steps of loader.h, in its order; each returns RINGWARD_OK or the
+// refusal that decides the status.
+
+// 1. Shape, before anything else is read: size caps, magic, version, header.
+ringward_status check_shape(const ringward_loader_config& config, const uint8_t* e, size_t size) {
     const size_t cap = config.max_envelope_bytes != 0 ? config.max_envelope_bytes
                                                       : RINGWARD_DEFAULT_MAX_ENVELOPE_BYTES;
     if (size > cap) {
@@ -132,41 +131,53 @@ ringward_status load(const ringward_loader_config& config, const uint8_t* e, siz
         return RINGWARD_E_BAD_HEADER;
     }
     // size >= kHeader + kSignature here, so the subtraction cannot wrap.
-    const uint64_t blob_size = load_u64(e + kAtBlobSize);
-    if (blob_size != size - kHeader - kSignature) {
+    if (load_u64(e + kAtBlobSize) != size - kHeader - kSignature) {
         return RINGWARD_E_SIZE_MISMATCH;
     }
+    return RINGWARD_OK;
+}
 
-    // 2. Algorithm and key, before any cryptography.
+// 2. Algorithm and key, before any cryptography, so the refusal says what is
+// wrong and no work is spent on a key the agent does not trust.
+ringward_status check_key(const ringward_loader_config& config, const uint8_t* e,
+                          const ringward_trusted_key** key) {
     if (load_u16(e + kAtAlgorithm) != RINGWARD_ALGORITHM_ED25519) {
         return RINGWARD_E_UNKNOWN_ALGORITHM;
     }
-    const ringward_trusted_key* key = find_key(config, e + kAtKeyId);
-    if (key == nullptr) {
+    *key = find_key(config, e + kAtKeyId);
+    if (*key == nullptr) {
         return RINGWARD_E_UNKNOWN_KEY;
     }
-    if (key->revoked != 0) {
+    if ((*key)->revoked != 0) {
         return RINGWARD_E_KEY_REVOKED;
     }
-    if (key->not_before != 0 && config.now < key->not_before) {
+    if ((*key)->not_before != 0 && config.now < (*key)->not_before) {
         return RINGWARD_E_KEY_NOT_YET_VALID;
     }
-    if (key->not_after != 0 && config.now > key->not_after) {
+    if ((*key)->not_after != 0 && config.now > (*key)->not_after) {
         return RINGWARD_E_KEY_EXPIRED;
     }
+    return RINGWARD_OK;
+}
 
-    // 3. The signature over the context string and every header byte (the
-    // header holds the blob's hash, so the blob is covered too).
+// 3. The signature over the context string and every header byte (the header
+// holds the blob's hash, so the blob is covered too).
+ringward_status check_signature(const ringward_loader_config& config, const uint8_t* e,
+                                size_t blob_size, const ringward_trusted_key& key) {
     uint8_t message[kSignedSize];
     signed_message(e, message);
     const ringward_verify_fn verify =
         config.verify != nullptr ? config.verify : ringward_sodium_verify;
-    if (verify(e + kHeader + blob_size, message, sizeof(message), key->public_key,
+    if (verify(e + kHeader + blob_size, message, sizeof(message), key.public_key,
                config.verify_context) != 0) {
         return RINGWARD_E_BAD_SIGNATURE;
     }
+    return RINGWARD_OK;
+}
 
-    // 4. The blob is the one the header signs.
+// 4. The blob is the one the header signs.
+ringward_status check_hash(const ringward_loader_config& config, const uint8_t* e,
+                           size_t blob_size) {
     const ringward_hash_fn hash = config.hash != nullptr ? config.hash : ringward_sodium_hash;
     uint8_t digest[RINGWARD_HASH_BYTES];
     if (hash(digest, e + kHeader, blob_size, config.hash_context) != 0) {
@@ -175,17 +186,22 @@ ringward_status load(const ringward_loader_config& config, const uint8_t* e, siz
     if (__builtin_memcmp(digest, e + kAtBlobHash, RINGWARD_HASH_BYTES) != 0) {
         return RINGWARD_E_HASH_MISMATCH;
     }
+    return RINGWARD_OK;
+}
 
-    // 5. Policy: the signed fields against what the agent knows.
+// 5. Policy: the signed fields against what the agent knows.
+ringward_status check_policy(const ringward_loader_config& config, const uint8_t* e) {
     const uint32_t channel = load_u32(e + kAtChannel);
-    const uint32_t ring = load_u32(e + kAtRing);
     const uint64_t sequence = load_u64(e + kAtSequence);
-    const uint64_t not_before = load_u64(e + kAtNotBefore);
-    const uint64_t expires = load_u64(e + kAtExpires);
     const uint64_t sensor_min = load_u64(e + kAtSensorMin);
     const uint64_t sensor_max = load_u64(e + kAtSensorMax);
     if (config.expected_channel != 0 && channel != config.expected_channel) {
         return RINGWARD_E_WRONG_CHANNEL;
+    }
+    // Sequences start at 1 (sign never writes 0): a 0 would sit below every
+    // state a fresh agent could record and so escape rollback protection.
+    if (sequence == 0) {
+        return RINGWARD_E_SEQUENCE_ZERO;
     }
     if (const ringward_channel_state* state = find_channel(config, channel)) {
         if (sequence == state->last_sequence) {
@@ -195,49 +211,43 @@ ringward_status load(const ringward_loader_config& config, const uint8_t* e, siz
             return RINGWARD_E_ROLLBACK;
         }
     }
-    if (config.now < not_before) {
+    if (config.now < load_u64(e + kAtNotBefore)) {
         return RINGWARD_E_NOT_YET_VALID;
     }
-    if (config.now >= expires) {
+    if (config.now >= load_u64(e + kAtExpires)) {
         return RINGWARD_E_EXPIRED;
     }
     if ((config.flags & RINGWARD_CONFIG_ANY_SENSOR) == 0 &&
         (config.sensor_version < sensor_min || config.sensor_version > sensor_max)) {
         return RINGWARD_E_SENSOR_OUT_OF_RANGE;
     }
-    if (config.ring > ring) {
+    if (config.ring > load_u32(e + kAtRing)) {
         return RINGWARD_E_RING_NOT_ADMITTED;
     }
+    return RINGWARD_OK;
+}
 
-    // 6. The blob through the one reader, and agreeing with its envelope so
-    // that a blob cannot travel under another content's header.
-    const uint8_t* blob = e + kHeader;
+// 6. The blob through the one reader, under the agent's limits, and agreeing
+// with its envelope so that a blob cannot travel under another content's
+// header; then every instance against the sensor's own table.
+ringward_status check_blob(const ringward_loader_config& config, const uint8_t* e, size_t blob_size,
+                           ringward_loaded* out) {
+    const format::Limits limits =
+        config.blob_limits != nullptr ? format::Limits(*config.blob_limits) : format::Limits{};
     format::BlobView view;
-    const format::ReadResult read = format::read_blob(blob, blob_size, format::Limits{}, &view);
+    const format::ReadResult read = format::read_blob(e + kHeader, blob_size, limits, &view);
     if (!read.ok()) {
         out->read_error = static_cast<uint32_t>(read.error);
         out->read_error_offset = read.offset;
         return RINGWARD_E_BLOB_MALFORMED;
     }
-    if (view.channel() != channel || view.sensor_min() != sensor_min ||
-        view.sensor_max() != sensor_max) {
+    if (view.channel() != load_u32(e + kAtChannel) ||
+        view.sensor_min() != load_u64(e + kAtSensorMin) ||
+        view.sensor_max() != load_u64(e + kAtSensorMax)) {
         return RINGWARD_E_BLOB_MISMATCH;
     }
-
-    __builtin_memcpy(out->key_id, e + kAtKeyId, RINGWARD_KEY_ID_BYTES);
-    out->channel = channel;
-    out->ring = ring;
-    out->sequence = sequence;
-    out->not_before = not_before;
-    out->expires = expires;
-    out->sensor_min = sensor_min;
-    out->sensor_max = sensor_max;
-    out->blob = blob;
-    out->blob_size = blob_size;
     out->instance_count = view.instance_count();
     __builtin_memcpy(out->view_, &view, sizeof(view));
-    out->templates_ = config.templates;
-    out->template_count_ = config.template_count;
     for (uint32_t i = 0; i < view.instance_count(); ++i) {
         ringward_instance verdict;
         judge(view.instance(i), config.templates, config.template_count, &verdict);
@@ -250,47 +260,41 @@ ringward_status load(const ringward_loader_config& config, const uint8_t* e, siz
     return RINGWARD_OK;
 }
 
-// Appends to a bounded buffer, counting what would have been written.
-class Text {
-  public:
-    Text(char* buffer, size_t capacity) : buffer_(buffer), capacity_(capacity) {}
-    void put(const char* s) {
-        while (*s != '\0') {
-            put_char(*s++);
-        }
-    }
-    void put(uint64_t value) {
-        char digits[20];
-        size_t n = 0;
-        do {
-            digits[n++] = static_cast<char>('0' + value % 10);
-            value /= 10;
-        } while (value != 0);
-        while (n > 0) {
-            put_char(digits[--n]);
-        }
-    }
-    size_t finish() {
-        if (capacity_ > 0) {
-            buffer_[length_ < capacity_ ? length_ : capacity_ - 1] = '\0';
-        }
-        return length_;
-    }
+// The signed header's fields, for the agent.
+void describe(const ringward_loader_config& config, const uint8_t* e, size_t blob_size,
+              ringward_loaded* out) {
+    __builtin_memcpy(out->key_id, e + kAtKeyId, RINGWARD_KEY_ID_BYTES);
+    out->channel = load_u32(e + kAtChannel);
+    out->ring = load_u32(e + kAtRing);
+    out->sequence = load_u64(e + kAtSequence);
+    out->not_before = load_u64(e + kAtNotBefore);
+    out->expires = load_u64(e + kAtExpires);
+    out->sensor_min = load_u64(e + kAtSensorMin);
+    out->sensor_max = load_u64(e + kAtSensorMax);
+    out->blob = e + kHeader;
+    out->blob_size = blob_size;
+    out->templates_ = config.templates;
+    out->template_count_ = config.template_count;
+}
 
-  private:
-    void put_char(char c) {
-        if (length_ + 1 < capacity_) {
-            buffer_[length_] = c;
-        }
-        ++length_;
+ringward_status load(const ringward_loader_config& config, const uint8_t* e, size_t size,
+                     ringward_loaded* out) {
+    ringward_status status = check_shape(config, e, size);
+    if (status != RINGWARD_OK) {
+        return status;
     }
-    char* buffer_;
-    size_t capacity_;
-    size_t length_ = 0;
-};
-
-constexpr const char* kTypeNames[] = {"TYPE_UNSPECIFIED", "TYPE_INT",   "TYPE_UINT", "TYPE_BOOL",
-                                      "TYPE_STRING",      "TYPE_BYTES", "TYPE_ENUM", "TYPE_IP"};
+    const size_t blob_size = size - kHeader - kSignature;
+    const ringward_trusted_key* key = nullptr;
+    if ((status = check_key(config, e, &key)) != RINGWARD_OK ||
+        (status = check_signature(config, e, blob_size, *key)) != RINGWARD_OK ||
+        (status = check_hash(config, e, blob_size)) != RINGWARD_OK ||
+        (status = check_policy(config, e)) != RINGWARD_OK ||
+        (status = check_blob(config, e, blob_size, out)) != RINGWARD_OK) {
+        return status;
+    }
+    describe(config, e, blob_size, out);
+    return RINGWARD_OK;
+}
 
 }  // namespace
 }  // namespace ringward::loader
@@ -310,7 +314,7 @@ const char* ringward_status_message(ringward_status status) {
 ringward_status ringward_load(const ringward_loader_config* config, const uint8_t* envelope,
                               size_t size, ringward_loaded* out) {
     if (config == nullptr || out == nullptr || (envelope == nullptr && size != 0)) {
-        ringward::loader::contract_violation();
+        ringward::core::contract_violation();
     }
     ringward::loader::zero(out, sizeof(*out));
     const ringward_status status = ringward::loader::load(*config, envelope, size, out);
@@ -328,7 +332,7 @@ ringward_status ringward_load(const ringward_loader_config* config, const uint8_
 void ringward_instance_at(const ringward_loaded* loaded, uint32_t i, ringward_instance* out) {
     const ringward::format::BlobView view = ringward::loader::view_of(*loaded);
     if (i >= view.instance_count()) {
-        ringward::loader::contract_violation();
+        ringward::core::contract_violation();
     }
     const ringward::format::InstanceView instance = view.instance(i);
     out->id = instance.id();
@@ -342,7 +346,7 @@ void ringward_criterion_at(const ringward_loaded* loaded, uint32_t i, uint32_t k
                            ringward_criterion* out) {
     const ringward::format::BlobView view = ringward::loader::view_of(*loaded);
     if (i >= view.instance_count()) {
-        ringward::loader::contract_violation();
+        ringward::core::contract_violation();
     }
     const ringward::format::CriterionView c = view.instance(i).criterion(k);
     out->field_index = c.field_index();
@@ -357,41 +361,6 @@ void ringward_criterion_at(const ringward_loaded* loaded, uint32_t i, uint32_t k
     out->name_size = c.name().size;
     out->data = c.data().data;
     out->data_size = c.data().size;
-}
-
-size_t ringward_write_manifest(const ringward_template_support* templates, size_t count,
-                               uint64_t sensor_version, char* buffer, size_t capacity) {
-    using ringward::loader::kTypeNames;
-    ringward::loader::Text text(buffer, capacity);
-    text.put("# The sensor's own template type table, written by ringward_write_manifest.\n");
-    text.put("sensor_version: \"");
-    text.put(sensor_version >> 48);
-    text.put(".");
-    text.put((sensor_version >> 32) & 0xffff);
-    text.put(".");
-    text.put(sensor_version & 0xffffffff);
-    text.put("\"\n");
-    for (size_t t = 0; t < count; ++t) {
-        text.put("template_types {\n  id: ");
-        text.put(templates[t].id);
-        text.put("\n  version: ");
-        text.put(templates[t].version);
-        text.put("\n");
-        for (uint32_t i = 0; i < templates[t].input_count; ++i) {
-            const uint8_t type = templates[t].input_types[i];
-            text.put("  input_types: ");
-            // An unknown type is written as its number, which the manifest
-            // check then reports (RW0605) instead of it vanishing here.
-            if (type < sizeof(kTypeNames) / sizeof(kTypeNames[0])) {
-                text.put(kTypeNames[type]);
-            } else {
-                text.put(uint64_t{type});
-            }
-            text.put("\n");
-        }
-        text.put("}\n");
-    }
-    return text.finish();
 }
 
 }  // extern "C"

@@ -3,12 +3,16 @@
 // This header and the reader behind it are kernel-safe: no allocation, no
 // exceptions, no RTTI, no recursion, no floating point, no global state, and
 // nothing from libc but memcpy, memcmp and memset. They compile freestanding
-// (tests/freestanding). Keep it that way: include nothing here but
-// <stddef.h> and <stdint.h>.
+// (tests/freestanding, with a Linux kernel's flags). Keep it that way:
+// include nothing here but <stddef.h>, <stdint.h> and the core's own headers.
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ringward/core/contract.hpp"
+#include "ringward/core/endian.hpp"
+#include "ringward/loader.h"
 
 namespace ringward::format {
 
@@ -60,38 +64,178 @@ inline constexpr uint8_t kKindCount = 8;
 // as: a value no Op or Kind has.
 inline constexpr uint8_t kUnknownEnumByte = 255;
 
+// What the format says about one (operator, kind) pair (docs/format.md,
+// "Operators" and "Where the value lives"): the one table the reader checks
+// records against and the writer, compiler and describer encode by, so the
+// rules cannot be written twice and drift.
+struct Encoding {
+    // The format can encode the operator with values of the kind.
+    bool valid = false;
+    // Value count: `count` exactly (0, 1 or 2), or a set of 1..the set limit.
+    bool set = false;
+    uint8_t count = 0;
+    // The value lives in the pool (sets, and string, bytes and enum values)
+    // rather than inline in value0/value1.
+    bool uses_pool = false;
+    bool uses_value0 = false;
+    bool uses_value1 = false;
+    // A single IP value: address in value0/value1, prefix_len used.
+    bool ip_single = false;
+    // eq and ne on an IP compare whole addresses: prefix_len 128.
+    bool ip_exact = false;
+    bool boolean = false;
+    // The case-insensitive flag may be set (string matches).
+    bool case_flag_allowed = false;
+};
+
+namespace detail {
+
+constexpr uint16_t kind_bit(Kind kind) {
+    return static_cast<uint16_t>(1u << static_cast<int>(kind));
+}
+constexpr uint16_t kNumeric = kind_bit(Kind::int64) | kind_bit(Kind::uint64);
+constexpr uint16_t kByteStrings = kind_bit(Kind::string) | kind_bit(Kind::bytes);
+constexpr uint16_t kAllValues = kNumeric | kind_bit(Kind::boolean) | kByteStrings |
+                                kind_bit(Kind::enumeration) | kind_bit(Kind::ip);
+// Bit k set: the operator takes kind k (docs/format.md, "Operators").
+constexpr uint16_t kKindsByOp[kOpCount] = {
+    kind_bit(Kind::none),                                                        // wildcard
+    kAllValues,                                                                  // eq
+    kAllValues,                                                                  // ne
+    kNumeric,                                                                    // lt
+    kNumeric,                                                                    // le
+    kNumeric,                                                                    // gt
+    kNumeric,                                                                    // ge
+    kNumeric,                                                                    // range
+    kNumeric | kByteStrings | kind_bit(Kind::enumeration) | kind_bit(Kind::ip),  // in
+    kByteStrings,                                                                // prefix
+    kByteStrings,                                                                // suffix
+    kByteStrings,                                                                // contains
+    kind_bit(Kind::string),                                                      // glob
+    kind_bit(Kind::string),                                                      // regex
+    kind_bit(Kind::ip),                                                          // cidr_contains
+};
+// The operators that compare strings, and so may fold case.
+constexpr bool kStringMatch[kOpCount] = {
+    false, true, true, false, false, false, false, false, true, true, true, true, true, true, false,
+};
+constexpr const char* kOpNames[kOpCount] = {
+    "wildcard", "eq",       "ne",    "lt",    "le",
+    "gt",       "ge",       "range", "in",    "prefix",
+    "suffix",   "contains", "glob",  "regex", "cidr_contains",
+};
+constexpr const char* kKindNames[kKindCount] = {
+    "none", "int", "uint", "bool", "string", "bytes", "enum", "ip",
+};
+
+constexpr Encoding encoding_of(uint8_t op_code, uint8_t kind_code) {
+    const Op op = static_cast<Op>(op_code);
+    const Kind kind = static_cast<Kind>(kind_code);
+    Encoding e;
+    e.valid = (kKindsByOp[op_code] & (1u << kind_code)) != 0;
+    if (!e.valid) {
+        return e;
+    }
+    const bool single = op != Op::wildcard && op != Op::range && op != Op::in;
+    const bool numeric = kind == Kind::int64 || kind == Kind::uint64;
+    e.set = op == Op::in;
+    e.count = op == Op::wildcard ? 0 : (op == Op::range ? 2 : 1);
+    e.uses_pool = op == Op::in ||
+                  ((kind == Kind::string || kind == Kind::bytes || kind == Kind::enumeration) &&
+                   op != Op::wildcard);
+    e.ip_single = kind == Kind::ip && single;
+    e.ip_exact = e.ip_single && (op == Op::eq || op == Op::ne);
+    e.uses_value0 = e.ip_single || (numeric && (single || op == Op::range)) ||
+                    (kind == Kind::boolean && single);
+    e.uses_value1 = e.ip_single || (numeric && op == Op::range);
+    e.boolean = kind == Kind::boolean;
+    e.case_flag_allowed = kind == Kind::string && kStringMatch[op_code];
+    return e;
+}
+
+struct EncodingTable {
+    Encoding entries[kOpCount][kKindCount];
+};
+
+constexpr EncodingTable make_encodings() {
+    EncodingTable table{};
+    for (uint8_t op = 0; op < kOpCount; ++op) {
+        for (uint8_t kind = 0; kind < kKindCount; ++kind) {
+            table.entries[op][kind] = encoding_of(op, kind);
+        }
+    }
+    return table;
+}
+
+inline constexpr EncodingTable kEncodings = make_encodings();
+
+}  // namespace detail
+
+// The encoding of (op, kind); an invalid one (valid == false) for a pair the
+// format cannot encode or values outside the enumerations.
+constexpr Encoding encoding(Op op, Kind kind) noexcept {
+    const auto op_index = static_cast<uint8_t>(op);
+    const auto kind_index = static_cast<uint8_t>(kind);
+    return op_index < kOpCount && kind_index < kKindCount
+               ? detail::kEncodings.entries[op_index][kind_index]
+               : Encoding{};
+}
+
 // "eq", "cidr_contains", ...; "?" for a value outside the enumeration.
-const char* op_name(Op op) noexcept;
+constexpr const char* op_name(Op op) noexcept {
+    const auto index = static_cast<uint8_t>(op);
+    return index < kOpCount ? detail::kOpNames[index] : "?";
+}
 // "int", "string", ...; "?" for a value outside the enumeration.
-const char* kind_name(Kind kind) noexcept;
-// Whether the format can encode `op` with values of `kind` (docs/format.md,
-// "Operators"). False for values outside the enumerations.
-bool op_takes_kind(Op op, Kind kind) noexcept;
+constexpr const char* kind_name(Kind kind) noexcept {
+    const auto index = static_cast<uint8_t>(kind);
+    return index < kKindCount ? detail::kKindNames[index] : "?";
+}
+// Whether the format can encode `op` with values of `kind`.
+constexpr bool op_takes_kind(Op op, Kind kind) noexcept {
+    return encoding(op, kind).valid;
+}
 // Whether `op` is one that the case-insensitive flag applies to.
-bool op_is_string_match(Op op) noexcept;
+constexpr bool op_is_string_match(Op op) noexcept {
+    const auto index = static_cast<uint8_t>(op);
+    return index < kOpCount && detail::kStringMatch[index];
+}
 // Where the format puts a criterion's value: in the pool (sets, and byte
 // strings), or inline in value0/value1.
-bool op_kind_uses_pool(Op op, Kind kind) noexcept;
+// False for a pair the format cannot encode.
+constexpr bool op_kind_uses_pool(Op op, Kind kind) noexcept {
+    return encoding(op, kind).uses_pool;
+}
 
-// The reader's limits, all inclusive. Defaults and their reasons are in
-// docs/format.md, "Limits". A limit that the format cannot express
-// (max_criteria_per_instance_incl above 65536) is a contract violation.
-struct Limits {
-    // Rapid-response content is kilobytes; the benchmark goes to 256 MiB.
-    uint32_t max_blob_size_incl = 1u << 30;
-    // A 256 MiB blob of small instances stays within these two.
-    uint32_t max_instances_incl = 1u << 22;
-    uint32_t max_criteria_incl = 1u << 24;
-    // Interpreters keep inputs in fixed arrays; real template types have tens
-    // of fields.
-    uint32_t max_criteria_per_instance_incl = 256;
-    // Field names are identifiers.
-    uint32_t max_name_length_incl = 64;
-    // A Windows command line is at most 32,767 characters.
-    uint32_t max_value_length_incl = 32768;
-    // Large indicator sets, still bounded.
-    uint32_t max_set_size_incl = 65536;
+// The reader's limits, all inclusive: loader.h's ringward_blob_limits with
+// its RINGWARD_DEFAULT_* values (their reasons are there and in
+// docs/format.md, "Limits"), so that the loader and the validator read blobs
+// under one set of names and defaults. A limit that the format cannot
+// express (max_criteria_per_instance_incl above 65536) is a contract
+// violation.
+struct Limits : ringward_blob_limits {
+    constexpr Limits() noexcept
+        : ringward_blob_limits{RINGWARD_DEFAULT_MAX_BLOB_SIZE_INCL,
+                               RINGWARD_DEFAULT_MAX_INSTANCES_INCL,
+                               RINGWARD_DEFAULT_MAX_CRITERIA_INCL,
+                               RINGWARD_DEFAULT_MAX_CRITERIA_PER_INSTANCE_INCL,
+                               RINGWARD_DEFAULT_MAX_NAME_LENGTH_INCL,
+                               RINGWARD_DEFAULT_MAX_VALUE_LENGTH_INCL,
+                               RINGWARD_DEFAULT_MAX_BLOB_SET_SIZE_INCL} {}
+    constexpr explicit Limits(const ringward_blob_limits& limits) noexcept
+        : ringward_blob_limits(limits) {}
+
+    friend constexpr bool operator==(const Limits& a, const Limits& b) noexcept {
+        return a.max_blob_size_incl == b.max_blob_size_incl &&
+               a.max_instances_incl == b.max_instances_incl &&
+               a.max_criteria_incl == b.max_criteria_incl &&
+               a.max_criteria_per_instance_incl == b.max_criteria_per_instance_incl &&
+               a.max_name_length_incl == b.max_name_length_incl &&
+               a.max_value_length_incl == b.max_value_length_incl &&
+               a.max_blob_set_size_incl == b.max_blob_set_size_incl;
+    }
 };
+static_assert(sizeof(Limits) == sizeof(ringward_blob_limits));
 
 // Stable codes; see read_errors.def. RW01nn in docs/diagnostics.md.
 enum class ReadError : uint16_t {
@@ -137,39 +281,10 @@ struct Bytes {
 };
 
 namespace detail {
-// Little-endian loads. On a little-endian machine a memcpy is one unaligned
-// load; elsewhere the bytes are assembled.
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-inline uint16_t load_u16(const uint8_t* p) noexcept {
-    uint16_t v;
-    __builtin_memcpy(&v, p, sizeof(v));
-    return v;
-}
-inline uint32_t load_u32(const uint8_t* p) noexcept {
-    uint32_t v;
-    __builtin_memcpy(&v, p, sizeof(v));
-    return v;
-}
-inline uint64_t load_u64(const uint8_t* p) noexcept {
-    uint64_t v;
-    __builtin_memcpy(&v, p, sizeof(v));
-    return v;
-}
-#else
-inline uint16_t load_u16(const uint8_t* p) noexcept {
-    return static_cast<uint16_t>(p[0] | p[1] << 8);
-}
-inline uint32_t load_u32(const uint8_t* p) noexcept {
-    return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
-}
-inline uint64_t load_u64(const uint8_t* p) noexcept {
-    return uint64_t{load_u32(p)} | uint64_t{load_u32(p + 4)} << 32;
-}
-#endif
-// A caller broke a documented contract (an index out of range): stop.
-[[noreturn]] inline void contract_violation() noexcept {
-    __builtin_trap();
-}
+using core::contract_violation;
+using core::load_u16;
+using core::load_u32;
+using core::load_u64;
 }  // namespace detail
 
 // Walks the members of a byte-string set (kind string, bytes or enum with op

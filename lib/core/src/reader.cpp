@@ -11,48 +11,13 @@
 namespace ringward::format {
 namespace {
 
-using detail::load_u16;
-using detail::load_u32;
-using detail::load_u64;
+using core::load_u16;
+using core::load_u32;
+using core::load_u64;
 
 constexpr uint64_t align_up(uint64_t value, uint64_t alignment) {
     return (value + alignment - 1) & ~(alignment - 1);
 }
-
-// Bit k set: operator k takes that kind (docs/format.md, "Operators").
-constexpr uint16_t kind_bit(Kind kind) {
-    return static_cast<uint16_t>(1u << static_cast<int>(kind));
-}
-constexpr uint16_t kNumeric = kind_bit(Kind::int64) | kind_bit(Kind::uint64);
-constexpr uint16_t kByteStrings = kind_bit(Kind::string) | kind_bit(Kind::bytes);
-constexpr uint16_t kAllValues = kNumeric | kind_bit(Kind::boolean) | kByteStrings |
-                                kind_bit(Kind::enumeration) | kind_bit(Kind::ip);
-constexpr uint16_t kKindsByOp[kOpCount] = {
-    kind_bit(Kind::none),                                                        // wildcard
-    kAllValues,                                                                  // eq
-    kAllValues,                                                                  // ne
-    kNumeric,                                                                    // lt
-    kNumeric,                                                                    // le
-    kNumeric,                                                                    // gt
-    kNumeric,                                                                    // ge
-    kNumeric,                                                                    // range
-    kNumeric | kByteStrings | kind_bit(Kind::enumeration) | kind_bit(Kind::ip),  // in
-    kByteStrings,                                                                // prefix
-    kByteStrings,                                                                // suffix
-    kByteStrings,                                                                // contains
-    kind_bit(Kind::string),                                                      // glob
-    kind_bit(Kind::string),                                                      // regex
-    kind_bit(Kind::ip),                                                          // cidr_contains
-};
-
-constexpr const char* kOpNames[kOpCount] = {
-    "wildcard", "eq",       "ne",    "lt",    "le",
-    "gt",       "ge",       "range", "in",    "prefix",
-    "suffix",   "contains", "glob",  "regex", "cidr_contains",
-};
-constexpr const char* kKindNames[kKindCount] = {
-    "none", "int", "uint", "bool", "string", "bytes", "enum", "ip",
-};
 
 struct ReadErrorText {
     const char* name;
@@ -72,72 +37,7 @@ constexpr uint32_t kReadErrorCount = sizeof(kReadErrors) / sizeof(kReadErrors[0]
 #include "ringward/read_errors.def"
 #undef RINGWARD_READ_ERROR
 
-constexpr bool is_single_value(Op op) {
-    return op != Op::wildcard && op != Op::range && op != Op::in;
-}
-
-// What the format says about one (operator, kind) pair (docs/format.md,
-// "Where the value lives"), looked up once per criterion instead of derived
-// from a chain of comparisons.
-struct Encoding {
-    bool valid = false;
-    // Value count: 0, 1 or 2 exactly; a set takes 1..max_set_size.
-    bool set = false;
-    uint8_t count = 0;
-    bool uses_pool = false;
-    bool uses_value0 = false;
-    bool uses_value1 = false;
-    // A single IP value: address in value0/value1, prefix_len used.
-    bool ip_single = false;
-    // eq and ne on an IP compare whole addresses: prefix_len 128.
-    bool ip_exact = false;
-    bool boolean = false;
-    bool case_flag_allowed = false;
-};
-
-constexpr Encoding encoding_of(uint8_t op_code, uint8_t kind_code) {
-    const Op op = static_cast<Op>(op_code);
-    const Kind kind = static_cast<Kind>(kind_code);
-    Encoding e;
-    e.valid = (kKindsByOp[op_code] & (1u << kind_code)) != 0;
-    if (!e.valid) {
-        return e;
-    }
-    const bool single = is_single_value(op);
-    const bool numeric = kind == Kind::int64 || kind == Kind::uint64;
-    e.set = op == Op::in;
-    e.count = op == Op::wildcard ? 0 : (op == Op::range ? 2 : 1);
-    e.uses_pool = op == Op::in ||
-                  ((kind == Kind::string || kind == Kind::bytes || kind == Kind::enumeration) &&
-                   op != Op::wildcard);
-    e.ip_single = kind == Kind::ip && single;
-    e.ip_exact = e.ip_single && (op == Op::eq || op == Op::ne);
-    e.uses_value0 = e.ip_single || (numeric && (single || op == Op::range)) ||
-                    (kind == Kind::boolean && single);
-    e.uses_value1 = e.ip_single || (numeric && op == Op::range);
-    e.boolean = kind == Kind::boolean;
-    e.case_flag_allowed =
-        kind == Kind::string &&
-        (op == Op::eq || op == Op::ne || op == Op::in || op == Op::prefix || op == Op::suffix ||
-         op == Op::contains || op == Op::glob || op == Op::regex);
-    return e;
-}
-
-struct EncodingTable {
-    Encoding entries[kOpCount][kKindCount];
-};
-
-constexpr EncodingTable make_encodings() {
-    EncodingTable table{};
-    for (uint8_t op = 0; op < kOpCount; ++op) {
-        for (uint8_t kind = 0; kind < kKindCount; ++kind) {
-            table.entries[op][kind] = encoding_of(op, kind);
-        }
-    }
-    return table;
-}
-
-constexpr EncodingTable kEncodings = make_encodings();
+using detail::kEncodings;
 
 // Holds the state of one read. Every failed check goes through fail(): break
 // there in a debugger to see the first rule a blob breaks.
@@ -467,7 +367,8 @@ bool Reader::read_criterion(uint32_t table_index, uint32_t position) {
     const uint32_t count = load_u32(r + 24);
     if (e.set) {
         if (!check(count >= 1, ReadError::value_count, record + 24) ||
-            !check(count <= limits_.max_set_size_incl, ReadError::set_too_large, record + 24)) {
+            !check(count <= limits_.max_blob_set_size_incl, ReadError::set_too_large,
+                   record + 24)) {
             return false;
         }
     } else if (!check(count == e.count, ReadError::value_count, record + 24)) {
@@ -558,45 +459,6 @@ bool Reader::read() {
 
 }  // namespace
 
-const char* op_name(Op op) noexcept {
-    const auto index = static_cast<uint8_t>(op);
-    return index < kOpCount ? kOpNames[index] : "?";
-}
-
-const char* kind_name(Kind kind) noexcept {
-    const auto index = static_cast<uint8_t>(kind);
-    return index < kKindCount ? kKindNames[index] : "?";
-}
-
-bool op_takes_kind(Op op, Kind kind) noexcept {
-    const auto op_index = static_cast<uint8_t>(op);
-    const auto kind_index = static_cast<uint8_t>(kind);
-    return op_index < kOpCount && kind_index < kKindCount &&
-           (kKindsByOp[op_index] & (1u << kind_index)) != 0;
-}
-
-bool op_is_string_match(Op op) noexcept {
-    switch (op) {
-        case Op::eq:
-        case Op::ne:
-        case Op::in:
-        case Op::prefix:
-        case Op::suffix:
-        case Op::contains:
-        case Op::glob:
-        case Op::regex:
-            return true;
-        default:
-            return false;
-    }
-}
-
-bool op_kind_uses_pool(Op op, Kind kind) noexcept {
-    return op == Op::in ||
-           ((kind == Kind::string || kind == Kind::bytes || kind == Kind::enumeration) &&
-            op != Op::wildcard);
-}
-
 const char* read_error_name(ReadError error) noexcept {
     const auto index = static_cast<uint16_t>(error);
     return index < kReadErrorCount ? kReadErrors[index].name : "?";
@@ -612,7 +474,7 @@ ReadResult read_blob(const uint8_t* data, size_t size, const Limits& limits,
     *out = BlobView{};
     if (limits.max_criteria_per_instance_incl > 65536u) {
         // field_index is a u16: such a limit is a caller bug, not bad input.
-        detail::contract_violation();
+        core::contract_violation();
     }
     Reader reader(data, size, limits);
     if (!reader.read()) {

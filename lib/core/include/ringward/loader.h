@@ -22,7 +22,7 @@
  *      window (no cryptography is spent on an unknown key);
  *   3. the Ed25519 signature over the context string and the header;
  *   4. the BLAKE2b-512 of the blob against the signed hash;
- *   5. channel, sequence (replay, rollback), validity window (not yet valid,
+ *   5. channel, sequence (never 0; no replay or rollback), validity window (not yet valid,
  *      expired), sensor version range, rollout ring;
  *   6. the blob through the reader, and its channel and sensor range against
  *      the envelope's; then each instance against the sensor's own table.
@@ -35,8 +35,21 @@
 #ifndef RINGWARD_LOADER_H
 #define RINGWARD_LOADER_H
 
+/* A Linux kernel build (-nostdinc) has no <stddef.h> or <stdint.h>: there
+   the same names come from <linux/types.h>. */
+#if defined(__KERNEL__)
+#include <linux/types.h>
+#else
 #include <stddef.h>
 #include <stdint.h>
+#endif
+
+/* A status that is ignored is a refusal that is ignored. */
+#if defined(__GNUC__) || defined(__clang__)
+#define RINGWARD_NODISCARD __attribute__((warn_unused_result))
+#else
+#define RINGWARD_NODISCARD
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -52,6 +65,37 @@ extern "C" {
    the configuration sets its own cap. Content is kilobytes to megabytes; the
    benchmark goes to 256 MiB. */
 #define RINGWARD_DEFAULT_MAX_ENVELOPE_BYTES (1024u * 1024u * 1024u)
+
+/* The blob reader's limits, all inclusive (docs/format.md, "Limits"): the
+   defaults, and the structure an agent passes to ringward_load and the
+   validator reads blobs under (format::Limits is this structure with these
+   defaults). */
+/* Rapid-response content is kilobytes; the benchmark goes to 256 MiB. */
+#define RINGWARD_DEFAULT_MAX_BLOB_SIZE_INCL (1u << 30)
+/* A 256 MiB blob of small instances stays within these two. */
+#define RINGWARD_DEFAULT_MAX_INSTANCES_INCL (1u << 22)
+#define RINGWARD_DEFAULT_MAX_CRITERIA_INCL (1u << 24)
+/* Interpreters keep inputs in fixed arrays; real template types have tens of
+   fields. At most 65536: a criterion's field index is 16 bits. */
+#define RINGWARD_DEFAULT_MAX_CRITERIA_PER_INSTANCE_INCL 256u
+/* Field names are identifiers. */
+#define RINGWARD_DEFAULT_MAX_NAME_LENGTH_INCL 64u
+/* A Windows command line is at most 32,767 characters. */
+#define RINGWARD_DEFAULT_MAX_VALUE_LENGTH_INCL 32768u
+/* Members of one set the blob may hold: large indicator sets, still bounded.
+   What validation lets content use is its own, lower limit
+   (ValidationLimits::max_content_set_size_incl). */
+#define RINGWARD_DEFAULT_MAX_BLOB_SET_SIZE_INCL 65536u
+
+typedef struct ringward_blob_limits {
+    uint32_t max_blob_size_incl;
+    uint32_t max_instances_incl;
+    uint32_t max_criteria_incl;
+    uint32_t max_criteria_per_instance_incl;
+    uint32_t max_name_length_incl;
+    uint32_t max_value_length_incl;
+    uint32_t max_blob_set_size_incl;
+} ringward_blob_limits;
 
 /* Value types of template type fields and sensor inputs; equal to
    ringward.v1.FieldType and to the blob's value kinds. */
@@ -74,9 +118,9 @@ typedef enum ringward_status {
 } ringward_status;
 
 /* "envelope-too-large", ...; "ok" for RINGWARD_OK; "?" otherwise. */
-const char* ringward_status_name(ringward_status status);
+RINGWARD_NODISCARD const char* ringward_status_name(ringward_status status);
 /* One sentence; "" for RINGWARD_OK. */
-const char* ringward_status_message(ringward_status status);
+RINGWARD_NODISCARD const char* ringward_status_message(ringward_status status);
 
 /* A public key the agent trusts. A window bound of 0 is open. */
 typedef struct ringward_trusted_key {
@@ -136,6 +180,10 @@ typedef struct ringward_loader_config {
     size_t template_count;
     /* 0: RINGWARD_DEFAULT_MAX_ENVELOPE_BYTES. */
     size_t max_envelope_bytes;
+    /* The limits the blob is read under; NULL: the RINGWARD_DEFAULT_* above.
+       Content must have been validated under the same limits (sign refuses
+       otherwise). */
+    const ringward_blob_limits* blob_limits;
     /* NULL: libsodium's. */
     ringward_verify_fn verify;
     void* verify_context;
@@ -175,8 +223,9 @@ typedef struct ringward_loaded {
    *out describes the content; on any refusal, *out is zeroed except for the
    read error fields. Contract: config and out are not NULL; envelope may be
    NULL only when size is 0. */
-ringward_status ringward_load(const ringward_loader_config* config, const uint8_t* envelope,
-                              size_t size, ringward_loaded* out);
+RINGWARD_NODISCARD ringward_status ringward_load(const ringward_loader_config* config,
+                                                 const uint8_t* envelope, size_t size,
+                                                 ringward_loaded* out);
 
 /* Why an instance is skipped, or RINGWARD_EVALUABLE. */
 typedef enum ringward_instance_status {
@@ -221,22 +270,14 @@ void ringward_instance_at(const ringward_loaded* loaded, uint32_t i, ringward_in
 void ringward_criterion_at(const ringward_loaded* loaded, uint32_t i, uint32_t k,
                            ringward_criterion* out);
 
-/* Writes the sensor's table as a ringward.v1.SensorManifest in protobuf text
-   format, which `ringward validate --manifests` reads, so that the table the
-   agent evaluates with and the manifest content is validated against cannot
-   drift apart. Returns the length of the whole text (not counting a NUL);
-   writes at most `capacity` bytes, NUL-terminated when there is room. Call
-   with capacity 0 to learn the size. */
-size_t ringward_write_manifest(const ringward_template_support* templates, size_t count,
-                               uint64_t sensor_version, char* buffer, size_t capacity);
-
 /* libsodium's Ed25519 verification and BLAKE2b, the defaults; each returns
    0 on success and -1 otherwise. */
-int ringward_sodium_verify(const uint8_t signature[RINGWARD_SIGNATURE_BYTES],
-                           const uint8_t* message, size_t length,
-                           const uint8_t public_key[RINGWARD_PUBLIC_KEY_BYTES], void* context);
-int ringward_sodium_hash(uint8_t out[RINGWARD_HASH_BYTES], const uint8_t* data, size_t length,
-                         void* context);
+RINGWARD_NODISCARD int ringward_sodium_verify(const uint8_t signature[RINGWARD_SIGNATURE_BYTES],
+                                              const uint8_t* message, size_t length,
+                                              const uint8_t public_key[RINGWARD_PUBLIC_KEY_BYTES],
+                                              void* context);
+RINGWARD_NODISCARD int ringward_sodium_hash(uint8_t out[RINGWARD_HASH_BYTES], const uint8_t* data,
+                                            size_t length, void* context);
 
 #ifdef __cplusplus
 }
