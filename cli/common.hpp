@@ -32,6 +32,7 @@ Runner add_validate(CLI::App& app);
 Runner add_keygen(CLI::App& app);
 Runner add_sign(CLI::App& app);
 Runner add_verify(CLI::App& app);
+Runner add_store(CLI::App& app);
 
 // Colour on stderr: only on a terminal, and never when NO_COLOR is set to
 // anything non-empty (no-color.org).

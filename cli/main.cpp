@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
     add(add_keygen);
     add(add_sign);
     add(add_verify);
+    add(add_store);
 
     try {
         app.parse(argc, argv);

@@ -4,7 +4,7 @@ include(CMakePackageConfigHelpers)
 
 set(RINGWARD_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/ringward)
 
-install(TARGETS ringward ringward_loader ringward_schemas
+install(TARGETS ringward ringward_loader ringward_store ringward_schemas
   EXPORT ringwardTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
