@@ -118,6 +118,11 @@ int main(int argc, char** argv) {
         }
         write(out / "content_json", stem + ".json", as_json(message));
         write(out / "content_binary", stem + ".binpb", message.SerializeAsString());
+        // one_meaning: the first byte picks the format, as for the loaders.
+        write(out / "one_meaning", stem + ".text", std::string(1, '\0') + text);
+        write(out / "one_meaning", stem + ".json", std::string(1, '\1') + as_json(message));
+        write(out / "one_meaning", stem + ".binary",
+              std::string(1, '\2') + message.SerializeAsString());
         auto compiled = compile(*content.value);
         if (!compiled.ok()) {
             ++failures;

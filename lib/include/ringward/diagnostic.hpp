@@ -60,7 +60,7 @@ struct Location {
     uint32_t column = 0;
     // Field path within the document: "instances[3].criteria[2].values[0]".
     std::string path;
-    // Byte offset from the start of a blob.
+    // Byte offset from the start of a blob (or of a binary protobuf source).
     std::optional<uint32_t> blob_offset;
 };
 

@@ -19,6 +19,7 @@
 #include "ringward/v1/sensor_manifest.pb.h"
 #include "ringward/v1/template_type.pb.h"
 #include "schema/content_source.hpp"
+#include "schema/one_meaning.hpp"
 #include "schema/parse.hpp"
 
 namespace ringward {
@@ -98,54 +99,6 @@ class TextErrors : public pb::io::ErrorCollector {
     std::vector<Diagnostic> diagnostics_;
 };
 
-// The deepest nesting of objects and arrays in a JSON text, found without
-// parsing it, so that a depth bomb is refused before protobuf's recursive
-// parser sees it. Reports where the limit is first passed.
-struct JsonDepth {
-    bool ok = true;
-    size_t offset = 0;
-};
-
-JsonDepth check_json_depth(std::string_view text, int max_depth) {
-    int depth = 0;
-    bool in_string = false;
-    for (size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\') {
-                ++i;
-            } else if (c == '"') {
-                in_string = false;
-            }
-            continue;
-        }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            if (++depth > max_depth) {
-                return {false, i};
-            }
-        } else if ((c == '}' || c == ']') && depth > 0) {
-            --depth;
-        }
-    }
-    return {};
-}
-
-// 1-based line and column of a byte offset.
-Position position_of(std::string_view text, size_t offset) {
-    Position p{1, 1};
-    for (size_t i = 0; i < offset && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++p.line;
-            p.column = 1;
-        } else {
-            ++p.column;
-        }
-    }
-    return p;
-}
-
 // protobuf's JSON errors read "INVALID_ARGUMENT:Unexpected token.\n{\"a\": x\n      ^"
 // or name no place at all; keep the message, without the status prefix.
 std::string json_message(const pb::util::Status& status) {
@@ -184,6 +137,14 @@ std::vector<Diagnostic> parse_message(std::string_view bytes, const std::string&
                     Code::input_too_large, "text input larger than 2 GiB", at_file(file)));
                 return diagnostics;
             }
+            // First the fields given twice (RW0009), which protobuf's parser
+            // takes when the first value is the default, and refuses in
+            // other words otherwise.
+            TextCheck once =
+                check_text(bytes, file, *message->GetDescriptor(), options.max_nesting_depth_incl);
+            if (!once.diagnostics.empty()) {
+                return std::move(once.diagnostics);
+            }
             pb::io::ArrayInputStream input(bytes.data(), static_cast<int>(bytes.size()));
             const bool ok = parser.Parse(&input, message);
             diagnostics = errors.take();
@@ -191,16 +152,24 @@ std::vector<Diagnostic> parse_message(std::string_view bytes, const std::string&
                 diagnostics.push_back(
                     make_diagnostic(Code::syntax_error, "the text does not parse", at_file(file)));
             }
+            if (ok && !once.followed) {
+                // Fail closed: what the check could not follow, it has not
+                // checked. (The one_meaning fuzz harness holds this to never.)
+                diagnostics.push_back(make_diagnostic(
+                    Code::syntax_error,
+                    "ringward cannot check this text for fields given twice: it uses a form of "
+                    "protobuf text the check does not follow",
+                    at_file(file), "write it as protobuf's text printer does"));
+            }
             return diagnostics;
         }
         case InputFormat::json: {
-            const JsonDepth depth = check_json_depth(bytes, options.max_nesting_depth_incl);
-            if (!depth.ok) {
-                const Position p = position_of(bytes, depth.offset);
-                diagnostics.push_back(make_diagnostic(
-                    Code::json_error,
-                    fmt::format("JSON nests deeper than {} levels", options.max_nesting_depth_incl),
-                    at(file, p, {}), "the schemas nest a few levels deep; this is not content"));
+            // RFC 8259 syntax, the nesting limit (before protobuf's recursive
+            // parser sees a depth bomb) and duplicate keys (RW0008), which
+            // protobuf's parser takes, keeping the last.
+            diagnostics =
+                check_json(bytes, file, *message->GetDescriptor(), options.max_nesting_depth_incl);
+            if (!diagnostics.empty()) {
                 return diagnostics;
             }
             pb::util::JsonParseOptions json_options;
@@ -232,8 +201,13 @@ std::vector<Diagnostic> parse_message(std::string_view bytes, const std::string&
                     at_file(file),
                     "check that the file is the binary form of this message type, complete "
                     "and uncorrupted"));
+                return diagnostics;
             }
-            return diagnostics;
+            // What protobuf reads leniently: unknown fields and known ones in
+            // another wire type (set aside, then dropped), a field given
+            // twice (the last wins, messages merge). RW0010, RW0011.
+            return check_binary(bytes, file, *message->GetDescriptor(),
+                                options.max_nesting_depth_incl);
         }
     }
     return diagnostics;

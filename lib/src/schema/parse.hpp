@@ -15,7 +15,9 @@
 namespace ringward {
 
 // Parses `bytes` into `message` in the given format, within the options'
-// size and nesting limits; RW0002/RW0004-RW0006 diagnostics on failure.
+// size and nesting limits, refusing whatever could be read two ways
+// (schema/one_meaning.hpp); RW0002, RW0004-RW0006 and RW0008-RW0011
+// diagnostics on failure.
 // `tree`, for text only, records positions.
 std::vector<Diagnostic> parse_message(std::string_view bytes, const std::string& file,
                                       InputFormat format, const LoadOptions& options,
