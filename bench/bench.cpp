@@ -29,10 +29,10 @@
 #include "generator.hpp"
 #include "ringward/compile.hpp"
 #include "ringward/file.hpp"
+#include "ringward/json_writer.hpp"
 #include "ringward/loader.h"
 #include "ringward/sign.hpp"
 #include "ringward/validate.hpp"
-#include "util/json_writer.hpp"
 
 extern char** environ;
 

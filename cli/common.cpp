@@ -3,8 +3,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <ctime>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -12,8 +10,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-
-#include "ringward/file.hpp"
 
 namespace ringward::cli {
 
@@ -51,33 +47,31 @@ int exit_code_for(std::span<const Diagnostic> diagnostics) {
 CLI::Option* add_input_format_option(CLI::App& command, std::string& value) {
     return command
         .add_option("--input-format", value,
-                    "Source format: text, json or binary (default: from the file name: .txtpb "
-                    ".textproto .pbtxt, .json, .binpb .pb)")
-        ->check(CLI::IsMember({"text", "json", "binary"}));
+                    "What the input is: text, json or binary (a source), or blob (default: from "
+                    "its magic number or name: .rwc .rws, .txtpb .textproto .pbtxt, .json, .binpb "
+                    ".pb)")
+        ->check(CLI::IsMember({"text", "json", "binary", "blob"}));
 }
 
-LoadOptions load_options(const std::string& input_format) {
-    LoadOptions options;
-    if (!input_format.empty()) {
-        options.format = input_format_from_name(input_format);
-    }
-    return options;
+InputOptions input_options_for(const std::string& input_format) {
+    // CLI11 admits only the values input_options() knows.
+    return *input_options(input_format);
 }
 
 void add_version_flag(CLI::App& command) {
     command.set_version_flag("--version", "ringward " RINGWARD_VERSION);
 }
 
-void add_target_options(CLI::App& command, TargetArgs& args, bool required) {
+void add_target_options(CLI::App& command, TargetPaths& paths, bool required) {
     CLI::Option* registry =
-        command.add_option("--registry", args.registry, "Template type registry")
+        command.add_option("--registry", paths.registry, "Template type registry")
             ->check(CLI::ExistingFile);
     CLI::Option* manifests =
         command
-            .add_option("--manifests", args.manifests,
-                        "Sensor manifests: a file or a folder of them; repeat the option or "
-                        "separate with commas for more (every build the content targets must "
-                        "be here)")
+            .add_option("--manifests", paths.manifests,
+                        "Sensor manifests: a file or a folder of them, one per use; repeat the "
+                        "option or separate with commas for more (every build the content "
+                        "targets must be here)")
             ->expected(1)
             ->allow_extra_args(false)
             ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
@@ -90,89 +84,6 @@ void add_target_options(CLI::App& command, TargetArgs& args, bool required) {
         registry->needs(manifests);
         manifests->needs(registry);
     }
-}
-
-std::optional<ValidationTarget> load_target(const TargetArgs& args, Report& report,
-                                            SourceTexts& sources) {
-    report.files.push_back(args.registry);
-    auto registry = load_registry(args.registry);
-    report.diagnostics.insert(report.diagnostics.end(), registry.diagnostics.begin(),
-                              registry.diagnostics.end());
-    auto manifests = load_manifests(args.manifests);
-    report.diagnostics.insert(report.diagnostics.end(), manifests.diagnostics.begin(),
-                              manifests.diagnostics.end());
-    if (manifests.ok()) {
-        for (const SensorManifest& m : *manifests.value) {
-            report.files.push_back(m.file);
-            sources.add(m.file, m.text);
-        }
-    } else {
-        report.files.insert(report.files.end(), args.manifests.begin(), args.manifests.end());
-    }
-    if (!registry.ok() || !manifests.ok()) {
-        return std::nullopt;
-    }
-    sources.add(registry.value->file, registry.value->text);
-    auto target = ValidationTarget::create(std::move(*registry.value), std::move(*manifests.value));
-    report.diagnostics.insert(report.diagnostics.end(), target.diagnostics.begin(),
-                              target.diagnostics.end());
-    if (!target.ok()) {
-        return std::nullopt;
-    }
-    return std::move(*target.value);
-}
-
-std::optional<ValidatedBlob> validate_input(const std::string& path,
-                                            const std::string& input_format,
-                                            const ValidationTarget& target, Report& report,
-                                            SourceTexts& sources) {
-    report.files.push_back(path);
-    const LoadOptions options = load_options(input_format);
-    auto bytes = read_file_bytes(path, options.max_input_size_incl);
-    if (!bytes.ok()) {
-        report.diagnostics.insert(report.diagnostics.end(), bytes.diagnostics.begin(),
-                                  bytes.diagnostics.end());
-        return std::nullopt;
-    }
-    std::vector<uint8_t>& data = *bytes.value;
-    const bool is_blob = input_format.empty() && data.size() >= sizeof(format::kMagic) &&
-                         std::memcmp(data.data(), format::kMagic, sizeof(format::kMagic)) == 0;
-    Result<ValidatedBlob> validated;
-    if (is_blob) {
-        // Moved, not copied: validating a blob holds it in memory once.
-        validated = validate_blob(std::move(data), path, target);
-    } else {
-        LoadOptions source_options = options;
-        if (!source_options.format) {
-            source_options.format = input_format_from_path(path);
-        }
-        if (!source_options.format) {
-            Location at;
-            at.file = path;
-            report.diagnostics.push_back(make_diagnostic(
-                Code::input_format_unknown,
-                fmt::format("{} is neither a blob nor a source file ringward can tell by its name",
-                            path),
-                at, "name it .txtpb, .json or .binpb, or pass --input-format"));
-            return std::nullopt;
-        }
-        auto content =
-            parse_content(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()),
-                          path, source_options);
-        if (!content.ok()) {
-            report.diagnostics.insert(report.diagnostics.end(), content.diagnostics.begin(),
-                                      content.diagnostics.end());
-            return std::nullopt;
-        }
-        sources.add(path, std::string(content.value->text()));
-        validated = validate_content(*content.value, target);
-    }
-    report.diagnostics.insert(report.diagnostics.end(), validated.diagnostics.begin(),
-                              validated.diagnostics.end());
-    if (!validated.ok()) {
-        return std::nullopt;
-    }
-    return std::move(*validated.value);
 }
 
 void print_report(const Report& report, const SourceTexts& sources) {
@@ -259,80 +170,9 @@ std::optional<Passphrase> get_passphrase(const PassphraseArgs& args, const char*
     return passphrase;
 }
 
-uint64_t now_seconds() {
-    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count());
-}
-
-std::optional<uint64_t> parse_time(std::string_view text) {
-    if (!text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos &&
-        text.size() <= 19) {
-        return std::stoull(std::string(text));
-    }
-    std::tm tm{};
-    const std::string s(text);
-    char trailing = 0;
-    if (s.size() != 20 ||
-        std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &trailing) != 6) {
-        return std::nullopt;
-    }
-    const int year = tm.tm_year;
-    const int month = tm.tm_mon;
-    const int day = tm.tm_mday;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    const time_t t = timegm(&tm);
-    // timegm normalises 2024-02-30 into March: refuse what it had to change.
-    std::tm back{};
-    if (t < 0 || gmtime_r(&t, &back) == nullptr || back.tm_year + 1900 != year ||
-        back.tm_mon + 1 != month || back.tm_mday != day) {
-        return std::nullopt;
-    }
-    return static_cast<uint64_t>(t);
-}
-
-std::string format_time(uint64_t seconds) {
-    const auto t = static_cast<time_t>(seconds);
-    std::tm tm{};
-    char out[32] = "?";
-    if (gmtime_r(&t, &tm) != nullptr) {
-        std::strftime(out, sizeof(out), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    }
-    return out;
-}
-
-std::optional<uint64_t> parse_duration(std::string_view text) {
-    if (text.empty()) {
-        return std::nullopt;
-    }
-    uint64_t unit = 1;
-    switch (text.back()) {
-        case 's':
-            break;
-        case 'm':
-            unit = 60;
-            break;
-        case 'h':
-            unit = 3600;
-            break;
-        case 'd':
-            unit = 86400;
-            break;
-        default:
-            unit = 0;
-    }
-    if (unit != 0) {
-        text.remove_suffix(1);
-    } else {
-        unit = 1;
-    }
-    if (text.empty() || text.size() > 9 ||
-        text.find_first_not_of("0123456789") != std::string_view::npos) {
-        return std::nullopt;
-    }
-    return std::stoull(std::string(text)) * unit;
+int fail_with(const Diagnostic& diagnostic) {
+    print_diagnostics(std::span(&diagnostic, 1), SourceTexts{});
+    return exit_code_for(std::span(&diagnostic, 1));
 }
 
 }  // namespace ringward::cli

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "ringward/diagnostic.hpp"
+#include "ringward/pipeline.hpp"
 #include "ringward/report.hpp"
 #include "ringward/schema.hpp"
 #include "ringward/sign.hpp"
@@ -45,36 +46,18 @@ void print_diagnostics(std::span<const Diagnostic> diagnostics, const SourceText
 // output, unknown format), else 1 when any error remains, else 0.
 int exit_code_for(std::span<const Diagnostic> diagnostics);
 
-// --input-format text|json|binary, validated by CLI11.
+// --input-format text|json|binary|blob, validated by CLI11.
 CLI::Option* add_input_format_option(CLI::App& command, std::string& value);
-// The LoadOptions for a flag value ("" means: from the file name).
-LoadOptions load_options(const std::string& input_format);
+// The InputOptions for a flag value CLI11 has checked.
+InputOptions input_options_for(const std::string& input_format);
 
 // Adds --version to a subcommand, so that every subcommand answers it.
 void add_version_flag(CLI::App& command);
 
 // --registry and --manifests: what content is validated against.
-struct TargetArgs {
-    std::string registry;
-    std::vector<std::string> manifests;
-};
-// Adds both options; `required` makes them mandatory (validate, sign) rather
-// than a pair that is all or nothing (compile).
-void add_target_options(CLI::App& command, TargetArgs& args, bool required);
-
-// Loads the registry and manifests and checks them, adding every input to
-// report.files, every finding to report.diagnostics and every text to
-// sources. nullopt when there is no usable target (the findings say why).
-std::optional<ValidationTarget> load_target(const TargetArgs& args, Report& report,
-                                            SourceTexts& sources);
-
-// Validates one content file, a blob (recognised by its magic number) or a
-// source (by its name or input_format), adding it and its findings to the
-// report. The validated blob when it passes.
-std::optional<ValidatedBlob> validate_input(const std::string& path,
-                                            const std::string& input_format,
-                                            const ValidationTarget& target, Report& report,
-                                            SourceTexts& sources);
+// `required` makes them mandatory (validate, sign) rather than a pair that is
+// all or nothing (compile).
+void add_target_options(CLI::App& command, TargetPaths& paths, bool required);
 
 // Prints a report for people on stderr: every finding, then the summary.
 void print_report(const Report& report, const SourceTexts& sources);
@@ -91,12 +74,7 @@ void add_passphrase_options(CLI::App& command, PassphraseArgs& args);
 std::optional<Passphrase> get_passphrase(const PassphraseArgs& args, const char* prompt,
                                          bool confirm, std::string* error);
 
-// Unix seconds, or UTC time as 2024-07-19T04:09:00Z.
-std::optional<uint64_t> parse_time(std::string_view text);
-// "2024-07-19T04:09:00Z".
-std::string format_time(uint64_t seconds);
-// A duration: a number with s, m, h or d (plain seconds without a unit).
-std::optional<uint64_t> parse_duration(std::string_view text);
-uint64_t now_seconds();
+// Prints one diagnostic (a refusal) and returns its exit code.
+int fail_with(const Diagnostic& diagnostic);
 
 }  // namespace ringward::cli

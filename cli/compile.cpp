@@ -6,7 +6,6 @@
 
 #include "common.hpp"
 #include "ringward/compile.hpp"
-#include "ringward/core/contract.hpp"
 #include "ringward/file.hpp"
 
 namespace ringward::cli {
@@ -16,68 +15,37 @@ struct CompileArgs {
     std::string source;
     std::string output;
     std::string input_format;
-    TargetArgs target;
+    TargetPaths target;
     bool quiet = false;
 };
 
-// The blob, validated against a registry and manifests first when they are
-// given: then content that does not pass is not written.
-std::optional<std::vector<uint8_t>> compile_checked(const CompileArgs& args, int* exit_code) {
+int run_compile(const CompileArgs& args) {
+    // Validated against a registry and manifests first when they are given:
+    // then content that does not pass is not written.
+    Report report;
     SourceTexts sources;
-    if (!args.target.registry.empty()) {
-        Report report;
-        std::optional<ValidatedBlob> validated;
-        if (const auto target = load_target(args.target, report, sources)) {
-            validated = validate_input(args.source, args.input_format, *target, report, sources);
-        }
-        if (!report.passed() || !validated) {
+    const bool checked = !args.target.registry.empty();
+    const auto bytes = compile_input(args.source, input_options_for(args.input_format),
+                                     checked ? &args.target : nullptr, report, sources);
+    if (!bytes) {
+        if (checked) {
             print_report(report, sources);
             fmt::print(stderr, "ringward: {} not compiled: it does not validate\n", args.source);
-            *exit_code =
-                exit_code_for(report.diagnostics) == kExitUsage ? kExitUsage : kExitRejected;
-            return std::nullopt;
+        } else {
+            print_diagnostics(report.diagnostics, sources);
+            fmt::print(stderr, "ringward: {} not compiled: {} error(s)\n", args.source,
+                       count_severity(report.diagnostics, Severity::error));
         }
-        print_diagnostics(report.diagnostics, sources);
-        return validated->bytes();
+        return exit_code_for(report.diagnostics) == kExitUsage ? kExitUsage : kExitRejected;
     }
-    auto content = load_content(args.source, load_options(args.input_format));
-    if (!content.ok()) {
-        print_diagnostics(content.diagnostics, sources);
-        *exit_code = exit_code_for(content.diagnostics);
-        return std::nullopt;
-    }
-    sources.add(content.value->file(), std::string(content.value->text()));
-    auto compiled = compile(*content.value);
-    print_diagnostics(compiled.diagnostics, sources);
-    if (!compiled.ok()) {
-        fmt::print(stderr, "ringward: {} not compiled: {} error(s)\n", args.source,
-                   count_severity(compiled.diagnostics, Severity::error));
-        *exit_code = exit_code_for(compiled.diagnostics);
-        return std::nullopt;
-    }
-    return std::move(compiled.value->bytes);
-}
-
-int run_compile(const CompileArgs& args) {
-    int exit_code = kExitOk;
-    const auto bytes = compile_checked(args, &exit_code);
-    if (!bytes) {
-        return exit_code;
-    }
-    format::BlobView view;
-    const format::ReadResult check =
-        format::read_blob(bytes->data(), bytes->size(), format::Limits{}, &view);
-    if (!check.ok()) {
-        // The writer produced a blob the reader refuses: a broken invariant.
-        fmt::print(stderr, "ringward: internal error: the compiled blob fails {} at offset {}\n",
-                   format::read_error_name(check.error), check.offset);
-        core::invariant_broken();
-    }
+    print_diagnostics(report.diagnostics, sources);
     if (auto error = write_file_atomic(args.output, *bytes)) {
         print_diagnostics(std::span(&*error, 1), SourceTexts{});
         return kExitUsage;
     }
-    if (!args.quiet) {
+    format::BlobView view;
+    if (!args.quiet &&
+        format::read_blob(bytes->data(), bytes->size(), format::Limits{}, &view).ok()) {
         fmt::print(stderr, "ringward: wrote {} ({} bytes: {} instances, {} criteria{})\n",
                    args.output, bytes->size(), view.instance_count(), view.criterion_count(),
                    args.target.registry.empty() ? "" : "; validated");

@@ -3,8 +3,6 @@
 
 #include <memory>
 
-#include <sodium.h>
-
 #include <cstdio>
 
 #include "common.hpp"
@@ -40,30 +38,15 @@ int run_keygen(const KeygenArgs& args) {
         }
     }
     const SecretKey key = SecretKey::generate();
-    const std::string secret_path = args.name + ".key";
-    const std::string public_path = args.name + ".pub";
     const KdfStrength strength =
         args.kdf == "interactive" ? KdfStrength::interactive : KdfStrength::moderate;
-    std::string secret_text =
-        format_secret_key(key, passphrase ? &*passphrase : nullptr, strength, args.comment);
-    WriteOptions secret_options;
-    secret_options.mode = 0600;
-    secret_options.overwrite = args.force;
-    auto error = write_file_atomic(secret_path, secret_text, secret_options);
-    sodium_memzero(secret_text.data(), secret_text.size());
-    if (error) {
+    if (auto error = write_key_pair(args.name, key, passphrase ? &*passphrase : nullptr, strength,
+                                    args.comment, args.force)) {
         print_diagnostics(std::span(&*error, 1), SourceTexts{});
         return kExitUsage;
     }
-    WriteOptions public_options;
-    public_options.overwrite = args.force;
-    if (auto failed = write_file_atomic(
-            public_path, format_public_key(key.public_key(), args.comment), public_options)) {
-        // All or nothing: a secret key without its public half is no use.
-        std::remove(secret_path.c_str());
-        print_diagnostics(std::span(&*failed, 1), SourceTexts{});
-        return kExitUsage;
-    }
+    const std::string secret_path = args.name + ".key";
+    const std::string public_path = args.name + ".pub";
     fmt::print("key id {}\n", to_hex(key.id()));
     fmt::print("wrote {} ({}) and {}\n", secret_path,
                passphrase ? "encrypted, mode 0600" : "UNENCRYPTED, mode 0600", public_path);

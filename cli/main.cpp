@@ -1,8 +1,6 @@
 // ringward: the command. Each subcommand lives in its own file; this one
 // parses, dispatches, and maps CLI11's exceptions (the only ones in the
 // program) to exit codes.
-#include <google/protobuf/stubs/logging.h>
-
 #include <cstdio>
 #include <vector>
 
@@ -10,10 +8,7 @@
 
 int main(int argc, char** argv) {
     using namespace ringward::cli;
-    // ringward reports every input problem itself, with a code and a place;
-    // protobuf's own log lines (such as invalid UTF-8 in binary input) would
-    // only repeat them without either.
-    google::protobuf::SetLogHandler(nullptr);
+    ringward::quiet_protobuf_logging();
     CLI::App app{
         "ringward: the gate detection content passes before it reaches a kernel.\n"
         "Validates content against template types and every targeted sensor build, compiles it\n"

@@ -2,25 +2,18 @@
 // sign content that does not pass validation.
 #include <fmt/format.h>
 
-#include <sodium.h>
-
+#include <algorithm>
 #include <memory>
 
 #include "common.hpp"
-#include "ringward/file.hpp"
 
 namespace ringward::cli {
 namespace {
 
-// An envelope valid for a year is already long for rapid-response content;
-// "never expires" is not on offer (a frozen agent would accept it forever).
-constexpr uint64_t kMaxValiditySeconds = 365 * 86400;
-constexpr uint64_t kDefaultValiditySeconds = 7 * 86400;
-
 struct SignArgs {
     std::string key;
     PassphraseArgs passphrase;
-    TargetArgs target;
+    TargetPaths target;
     std::string content;
     std::string output;
     std::string input_format;
@@ -37,8 +30,13 @@ int usage(const std::string& message) {
 }
 
 int run_sign(const SignArgs& args) {
-    // The policy first: a bad flag should not cost a validation.
-    EnvelopePolicy policy;
+    SignRequest request;
+    request.target = args.target;
+    request.content = args.content;
+    request.input = input_options_for(args.input_format);
+    request.key_file = args.key;
+    request.output = args.output;
+    EnvelopePolicy& policy = request.policy;
     policy.sequence = args.sequence;
     policy.ring = args.ring;
     policy.not_before = now_seconds();
@@ -49,7 +47,7 @@ int run_sign(const SignArgs& args) {
         }
         policy.not_before = *t;
     }
-    policy.expires = policy.not_before + kDefaultValiditySeconds;
+    policy.expires = policy.not_before + kDefaultEnvelopeValiditySeconds;
     if (!args.expires.empty()) {
         const auto t = parse_time(args.expires);
         if (!t) {
@@ -63,62 +61,54 @@ int run_sign(const SignArgs& args) {
         }
         policy.expires = policy.not_before + *d;
     }
-    if (policy.expires <= policy.not_before) {
-        return usage("the envelope would expire before it is valid");
-    }
-    if (policy.expires - policy.not_before > kMaxValiditySeconds) {
-        return usage(
-            fmt::format("an envelope is valid for at most {} days", kMaxValiditySeconds / 86400));
-    }
-
-    // Then the content: validated in full, exactly as `validate` does.
-    Report report;
-    SourceTexts sources;
-    std::optional<ValidatedBlob> validated;
-    if (const auto target = load_target(args.target, report, sources)) {
-        validated = validate_input(args.content, args.input_format, *target, report, sources);
-    }
-    if (!report.passed() || !validated) {
-        print_report(report, sources);
-        fmt::print(stderr, "ringward: {} not signed: it does not validate\n", args.content);
-        return exit_code_for(report.diagnostics) == kExitUsage ? kExitUsage : kExitRejected;
-    }
-    print_diagnostics(report.diagnostics, sources);
-
-    // Then the key, asked for only now that there is something to sign.
-    auto key_text = read_file(args.key, 1 << 16);
-    if (!key_text.ok()) {
-        print_diagnostics(key_text.diagnostics, sources);
+    // The policy the flags ask for is the library's to judge (RW0856); a
+    // policy that cannot be signed is a usage error here.
+    if (auto error = check_envelope_policy(policy)) {
+        fail_with(*error);
         return kExitUsage;
     }
+
+    Report report;
+    SourceTexts sources;
     std::string passphrase_error;
-    auto key = parse_secret_key(*key_text.value, args.key, [&] {
-        return get_passphrase(args.passphrase, "Passphrase for the secret key: ", false,
-                              &passphrase_error);
-    });
-    sodium_memzero(key_text.value->data(), key_text.value->size());
-    if (!key.ok()) {
-        print_diagnostics(key.diagnostics, sources);
+    const auto envelope = sign_file(
+        request,
+        [&] {
+            return get_passphrase(args.passphrase, "Passphrase for the secret key: ", false,
+                                  &passphrase_error);
+        },
+        report, sources);
+    if (!envelope) {
+        print_report(report, sources);
         if (!passphrase_error.empty()) {
             fmt::print(stderr, "ringward: {}\n", passphrase_error);
         }
-        return kExitUsage;
+        // Content that does not validate is refused (1); a key, a passphrase
+        // or an output that fails is a usage or I/O problem (2).
+        const bool refused = std::any_of(report.diagnostics.begin(), report.diagnostics.end(),
+                                         [](const Diagnostic& d) {
+                                             const int n = static_cast<int>(d.code);
+                                             return d.severity == Severity::error && n < 800;
+                                         });
+        fmt::print(stderr, "ringward: {} not signed{}\n", args.content,
+                   refused ? ": it does not validate" : "");
+        return refused && exit_code_for(report.diagnostics) != kExitUsage ? kExitRejected
+                                                                          : kExitUsage;
     }
-    auto envelope = sign_envelope(*validated, *key.value, policy);
-    if (!envelope.ok()) {
-        print_diagnostics(envelope.diagnostics, sources);
-        return kExitUsage;
-    }
-    if (auto error = write_file_atomic(args.output, *envelope.value)) {
-        print_diagnostics(std::span(&*error, 1), sources);
-        return kExitUsage;
-    }
-    const format::BlobView& view = validated->view();
+    print_diagnostics(report.diagnostics, sources);
+    const auto header = peek_envelope(*envelope);
+    format::BlobView view;
+    const std::span<const uint8_t> blob(envelope->data() + RINGWARD_ENVELOPE_HEADER_BYTES,
+                                        header->blob_size);
+    const uint32_t instances =
+        format::read_blob(blob.data(), blob.size(), format::Limits{}, &view).ok()
+            ? view.instance_count()
+            : 0;
     fmt::print(stderr,
                "ringward: signed {} with key {}: channel {}, sequence {}, ring {}, valid {} to {}, "
                "{} instances\n",
-               args.output, to_hex(key.value->id()), view.channel(), policy.sequence, policy.ring,
-               format_time(policy.not_before), format_time(policy.expires), view.instance_count());
+               args.output, to_hex(header->key_id), header->channel, policy.sequence, policy.ring,
+               format_time(policy.not_before), format_time(policy.expires), instances);
     return kExitOk;
 }
 

@@ -8,8 +8,8 @@
 
 #include "common.hpp"
 #include "ringward/file.hpp"
+#include "ringward/json_writer.hpp"
 #include "ringward/store.h"
-#include "util/json_writer.hpp"
 
 namespace ringward::cli {
 namespace {

@@ -10,7 +10,7 @@ namespace ringward::cli {
 namespace {
 
 struct ValidateArgs {
-    TargetArgs target;
+    TargetPaths target;
     std::vector<std::string> contents;
     std::string output_format = "text";
     std::string output;
@@ -19,17 +19,10 @@ struct ValidateArgs {
 };
 
 int run_validate(const ValidateArgs& args) {
-    Report report;
-    report.warnings_are_errors = args.werror;
     SourceTexts sources;
-    const std::optional<ValidationTarget> target = load_target(args.target, report, sources);
-    if (target) {
-        for (const std::string& content : args.contents) {
-            static_cast<void>(validate_input(content, args.input_format, *target, report, sources));
-        }
-    } else {
-        report.files.insert(report.files.end(), args.contents.begin(), args.contents.end());
-    }
+    Report report =
+        validate_files(args.target, args.contents, input_options_for(args.input_format), sources);
+    report.warnings_are_errors = args.werror;
 
     if (args.output_format == "text") {
         print_report(report, sources);
@@ -66,7 +59,10 @@ Runner add_validate(CLI::App& app) {
         "finding is reported. Exit 0 passed, 1 findings, 2 usage or I/O error.");
     add_version_flag(*command);
     add_target_options(*command, args->target, true);
-    command->add_option("content", args->contents, "Content files: sources or blobs")->required();
+    command
+        ->add_option("content", args->contents,
+                     "Content files: sources, blobs or envelopes (their blob)")
+        ->required();
     command->add_option("--format", args->output_format, "Report: text, json or sarif")
         ->check(CLI::IsMember({"text", "json", "sarif"}));
     command->add_option("-o,--output", args->output,

@@ -149,8 +149,8 @@ class ContentSource {
 // Reads and parses a file. Every failure is a diagnostic: RW0001 unreadable,
 // RW0002 too large, RW0003 format unknown, RW0004-RW0006 parse errors with
 // their position, RW0008-RW0011 a file that could be read two ways (a key
-// or field given twice, a binary field the schema does not have). Enumerated values outside the schema are kept (they are the
-// validator's to report), except where noted on the struct.
+// or field given twice, a binary field the schema does not have). Enumerated values outside the
+// schema are kept (they are the validator's to report), except where noted on the struct.
 Result<Registry> load_registry(const std::string& path, const LoadOptions& options = {});
 Result<SensorManifest> load_manifest(const std::string& path, const LoadOptions& options = {});
 Result<ContentSource> load_content(const std::string& path, const LoadOptions& options = {});

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "ringward/compile.hpp"
-#include "util/json_writer.hpp"
+#include "ringward/json_writer.hpp"
 
 namespace ringward {
 namespace {

@@ -1,4 +1,4 @@
-#include "util/json_writer.hpp"
+#include "ringward/json_writer.hpp"
 #include "ringward/core/contract.hpp"
 
 #include <fmt/format.h>

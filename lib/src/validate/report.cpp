@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "util/json_writer.hpp"
+#include "ringward/json_writer.hpp"
 
 namespace ringward {
 namespace {

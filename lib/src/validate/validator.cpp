@@ -11,8 +11,8 @@
 #include <unordered_map>
 
 #include "ringward/core/contract.hpp"
+#include "ringward/json_writer.hpp"
 #include "schema/content_source.hpp"
-#include "util/json_writer.hpp"
 #include "validate/glob.hpp"
 #include "validate/target.hpp"
 

@@ -1,6 +1,7 @@
-// A small streaming JSON writer for reports (inspect, validate --format json
-// and sarif). Strings that are not valid UTF-8 are written with each bad byte
-// as U+FFFD, so the output is always valid JSON; callers that must keep bytes
+// A small streaming JSON writer for ringward's reports (inspect, validate
+// --format json and sarif, store status) and for tools that print in the same
+// style. Strings that are not valid UTF-8 are written with each bad byte as
+// U+FFFD, so the output is always valid JSON; callers that must keep bytes
 // exact write them as hex instead.
 #pragma once
 
