@@ -962,6 +962,31 @@ const std::vector<RuleCase>& rule_cases() {
              b.put8(at, 1);
              return at;
          }},
+        // docs/format.md, "Text": no NUL in names, string or enum values.
+        {"field name grown into its zero padding", ReadError::text_nul,
+         [](BlobBytes& b, Limits&) {
+             const uint32_t length = b.u32(b.criterion(kPid) + kNameLength);
+             b.put32(b.criterion(kPid) + kNameLength, length + 1);
+             return b.name_at(kPid) + length;
+         }},
+        {"string value with a NUL", ReadError::text_nul,
+         [](BlobBytes& b, Limits&) {
+             b.put8(b.data_at(kPath) + 5, 0);
+             return b.data_at(kPath) + 5;
+         }},
+        {"enum value with a NUL", ReadError::text_nul,
+         [](BlobBytes& b, Limits&) {
+             b.put8(b.data_at(kAccess) + 1, 0);
+             return b.data_at(kAccess) + 1;
+         }},
+        {"string set member with a NUL", ReadError::text_nul,
+         [](BlobBytes& b, Limits&) {
+             // The last byte of the last (and longest) member.
+             const uint32_t member = b.byte_member_at(kNames, 5);
+             const uint32_t at = member + 4 + b.u32(member) - 1;
+             b.put8(at, 0);
+             return at;
+         }},
     };
     return cases;
 }
@@ -1011,7 +1036,7 @@ TEST_CASE("every read error has a case in the rule table") {
 #define RINGWARD_READ_ERROR(number, id, name, message) all.insert(ReadError::id);
 #include "ringward/read_errors.def"
 #undef RINGWARD_READ_ERROR
-    CHECK(all.size() == 45);
+    CHECK(all.size() == 46);
     for (const ReadError error : all) {
         INFO(ringward::format::read_error_name(error));
         CHECK(covered.count(error) == 1);

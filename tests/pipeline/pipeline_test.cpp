@@ -181,3 +181,45 @@ TEST_CASE("times and durations as the command's flags take them") {
     CHECK_FALSE(parse_duration("d").has_value());
     CHECK_FALSE(parse_duration("1w").has_value());
 }
+
+TEST_CASE("a NUL in a string value or a field name is refused at its source (RW0217)") {
+    TempDir dir;
+    const std::string path = dir.file("nul.txtpb");
+    const std::string head =
+        "channel: 293\ncontent_version: 1\nsensor_range { min: \"7.12.0\" max: \"7.13.0\" }\n"
+        "instances {\n  id: 1\n  template_type { id: 1 version: 1 }\n";
+    struct Case {
+        const char* name;
+        std::string criterion;
+        uint32_t column;
+    };
+    const std::vector<Case> cases = {
+        {"string value",
+         "  criteria { field: \"image_path\" op: OP_EQ values { string: \"a\\000b\" } }\n", 44},
+        {"regex pattern",
+         "  criteria { field: \"image_path\" op: OP_REGEX values { string: \"x\\000\" } }\n", 47},
+        {"field name", "  criteria { field: \"image\\000path\" wildcard: true }\n", 3},
+    };
+    for (const Case& c : cases) {
+        INFO(c.name);
+        write_text(path, head + c.criterion + "}\n");
+        Report report;
+        SourceTexts sources;
+        CHECK_FALSE(compile_input(path, {}, nullptr, report, sources).has_value());
+        REQUIRE(report.diagnostics.size() == 1);
+        CHECK(report.diagnostics[0].code == Code::text_nul);
+        CHECK(report.diagnostics[0].location.line == 7);
+        CHECK(report.diagnostics[0].location.column == c.column);
+    }
+    // A bytes value may hold NULs: it is compared by length.
+    write_text(path,
+               head +
+                   "  criteria { field: \"image_sha256\" op: OP_EQ values { bytes: \"\\000\\001\" "
+                   "} }\n}\n");
+    Report report;
+    SourceTexts sources;
+    static_cast<void>(compile_input(path, {}, nullptr, report, sources));
+    for (const Diagnostic& d : report.diagnostics) {
+        CHECK(d.code != Code::text_nul);
+    }
+}

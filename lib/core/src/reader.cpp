@@ -73,13 +73,14 @@ class Reader {
     [[gnu::always_inline]] bool read_pool_item(uint32_t record_offset, uint32_t field,
                                                uint32_t* item_offset, uint32_t* item_length);
     bool check_zero(uint64_t from, uint64_t to, ReadError error);
+    bool check_no_nul(uint64_t from, uint64_t length);
     [[gnu::always_inline]] bool read_inline(uint32_t record, const Encoding& e);
     [[gnu::always_inline]] bool check_ip(const uint8_t* address, uint8_t prefix, uint64_t offset);
     [[gnu::cold, gnu::noinline]] bool locate_host_bits(const uint8_t* address, uint8_t prefix,
                                                        uint64_t offset);
     bool read_scalar_set(uint32_t record, Kind kind, uint32_t data, uint32_t length,
                          uint32_t count);
-    bool read_byte_set(uint32_t record, uint32_t data, uint32_t length, uint32_t count);
+    bool read_byte_set(uint32_t record, uint32_t data, uint32_t length, uint32_t count, bool text);
     bool read_ip_set(uint32_t record, uint32_t data, uint32_t length, uint32_t count);
 
     const uint8_t* data_;
@@ -109,6 +110,29 @@ bool Reader::check_zero(uint64_t from, uint64_t to, ReadError error) {
     for (; i < to; ++i) {
         if (data_[i] != 0) {
             return fail(error, i);
+        }
+    }
+    return true;
+}
+
+// Names and string and enum values hold no NUL (docs/format.md, "Text"): a
+// name grown into its zero padding ("i" read as "i\0\0") would otherwise be
+// a second encoding of one name, and a C interpreter that stops at a NUL
+// would match something other than what was validated. Eight bytes at a
+// time; the byte search runs only to locate the NUL.
+bool Reader::check_no_nul(uint64_t from, uint64_t length) {
+    constexpr uint64_t kLow = 0x0101010101010101ull;
+    constexpr uint64_t kHigh = 0x8080808080808080ull;
+    uint64_t i = 0;
+    for (; length - i >= 8; i += 8) {
+        const uint64_t word = load_u64(data_ + from + i);
+        if (((word - kLow) & ~word & kHigh) != 0) {
+            break;
+        }
+    }
+    for (; i < length; ++i) {
+        if (data_[from + i] == 0) {
+            return fail(ReadError::text_nul, from + i);
         }
     }
     return true;
@@ -279,7 +303,8 @@ inline int compare_bytes(const uint8_t* a, uint32_t a_size, const uint8_t* b, ui
     return a_size < b_size ? -1 : (a_size > b_size ? 1 : 0);
 }
 
-bool Reader::read_byte_set(uint32_t record, uint32_t data, uint32_t length, uint32_t count) {
+bool Reader::read_byte_set(uint32_t record, uint32_t data, uint32_t length, uint32_t count,
+                           bool text) {
     const uint64_t base = pool_offset_ + data;
     uint64_t position = 0;
     const uint8_t* previous = nullptr;
@@ -296,6 +321,9 @@ bool Reader::read_byte_set(uint32_t record, uint32_t data, uint32_t length, uint
             return false;
         }
         const uint8_t* member = data_ + base + position + 4;
+        if (text && !check_no_nul(base + position + 4, size)) {
+            return false;
+        }
         // The padding is the high end of the member's last 4-byte word: one
         // load decides, and the byte search runs only to locate a non-zero.
         if (padded != size && (load_u32(member + padded - 4) >> (8 * (4 - (padded - size)))) != 0 &&
@@ -378,9 +406,12 @@ bool Reader::read_criterion(uint32_t table_index, uint32_t position) {
     uint32_t name_length = 0;
     if (!check(load_u32(r + 12) >= 1 && load_u32(r + 12) <= limits_.max_name_length_incl,
                ReadError::name_length, record + 12) ||
-        !read_pool_item(record, 8, &name_offset, &name_length)) {
+        !read_pool_item(record, 8, &name_offset, &name_length) ||
+        !check_no_nul(pool_offset_ + name_offset, name_length)) {
         return false;
     }
+    const bool text = kind_code == static_cast<uint8_t>(Kind::string) ||
+                      kind_code == static_cast<uint8_t>(Kind::enumeration);
     if (!e.uses_pool) {
         return check(load_u32(r + 16) == 0, ReadError::unused_value, record + 16) &&
                check(load_u32(r + 20) == 0, ReadError::unused_value, record + 20) &&
@@ -393,7 +424,8 @@ bool Reader::read_criterion(uint32_t table_index, uint32_t position) {
     }
     if (!e.set) {
         return check(length <= limits_.max_value_length_incl, ReadError::value_too_long,
-                     record + 20);
+                     record + 20) &&
+               (!text || check_no_nul(pool_offset_ + data, length));
     }
     switch (static_cast<Kind>(kind_code)) {
         case Kind::int64:
@@ -402,7 +434,7 @@ bool Reader::read_criterion(uint32_t table_index, uint32_t position) {
         case Kind::ip:
             return read_ip_set(record, data, length, count);
         default:
-            return read_byte_set(record, data, length, count);
+            return read_byte_set(record, data, length, count, text);
     }
 }
 

@@ -244,6 +244,9 @@ void Compiler::criterion(size_t i, size_t k) {
                          fmt::format("field name is {} bytes long; the limit is {}",
                                      c.field().size(), limits_.max_name_length_incl),
                          i, k);
+    } else if (c.field().find('\0') != std::string::npos) {
+        report_criterion(Code::text_nul, "the field name holds a NUL byte", i, k, std::nullopt,
+                         "field names are identifiers");
     }
     if (c.wildcard()) {
         if (c.op() != v1::OP_UNSPECIFIED || c.values_size() > 0 || c.case_insensitive()) {
@@ -346,12 +349,18 @@ void Compiler::criterion(size_t i, size_t k) {
         }
     } else if (kind == Kind::string || kind == Kind::bytes || kind == Kind::enumeration) {
         for (size_t v = 0; v < count; ++v) {
-            const size_t size = text_of(c.values(static_cast<int>(v))).size();
-            if (size > limits_.max_value_length_incl) {
+            const std::string& text = text_of(c.values(static_cast<int>(v)));
+            if (text.size() > limits_.max_value_length_incl) {
                 report_criterion(Code::format_limit,
-                                 fmt::format("value is {} bytes long; the limit is {}", size,
+                                 fmt::format("value is {} bytes long; the limit is {}", text.size(),
                                              limits_.max_value_length_incl),
                                  i, k, v);
+            } else if (kind != Kind::bytes && text.find('\0') != std::string::npos) {
+                // docs/format.md, "Text": one meaning for C and C++ matchers alike.
+                report_criterion(Code::text_nul,
+                                 fmt::format("the {} value holds a NUL byte at {}",
+                                             format::kind_name(*kind), text.find('\0')),
+                                 i, k, v, "use a bytes field to match NUL bytes");
             }
         }
     }
