@@ -178,6 +178,20 @@ TEST_CASE("the same content compiles to the same bytes, whatever the order of se
     CHECK(a.value->bytes == c.value->bytes);
 }
 
+TEST_CASE("a case-insensitive set is sorted by its ASCII-folded members") {
+    // Byte order would put "B" before "a"; folded, "a" < "B" < "c".
+    const auto result = compile_text(one_instance(
+        "  criteria { field: \"s\" op: OP_IN case_insensitive: true values { string: \"c\" } "
+        "values { string: \"B\" } values { string: \"a\" } }\n"
+        "  criteria { field: \"t\" op: OP_IN values { string: \"c\" } "
+        "values { string: \"B\" } values { string: \"a\" } }\n"));
+    REQUIRE(result.ok());
+    const format::InstanceView instance = read(result.value->bytes).instance(0);
+    CHECK(describe_criterion(instance.criterion(0)) ==
+          "in (case-insensitive) {\"a\", \"B\", \"c\"}");
+    CHECK(describe_criterion(instance.criterion(1)) == "in {\"B\", \"a\", \"c\"}");
+}
+
 TEST_CASE("content the format cannot express is refused at its source location") {
     SECTION("a wildcard that also sets an operator") {
         require_single(one_instance("  criteria { field: \"a\" wildcard: true op: OP_EQ }\n"),
@@ -253,6 +267,13 @@ TEST_CASE("content the format cannot express is refused at its source location")
                                     "    values { uint: 2 }\n"
                                     "    values { uint: 1 } }\n"),
                        Code::set_duplicate, "values { uint: 1 } }");
+    }
+    SECTION("a case-insensitive set with one member in two cases, located at the second") {
+        require_single(one_instance("  criteria { field: \"a\" op: OP_IN case_insensitive: true\n"
+                                    "    values { string: \"C:\\\\a.exe\" }\n"
+                                    "    values { string: \"c:\\\\b.exe\" }\n"
+                                    "    values { string: \"c:\\\\A.EXE\" } }\n"),
+                       Code::set_duplicate, "values { string: \"c:\\\\A.EXE");
     }
     SECTION("an instance without a template type") {
         require_single(

@@ -203,10 +203,16 @@ BlobWriter::Duplicate BlobWriter::add_scalar_set(std::string_view field, Kind ki
 BlobWriter::Duplicate BlobWriter::add_byte_set(std::string_view field, Kind kind,
                                                std::span<const std::string_view> members,
                                                bool case_insensitive) {
-    // std::string_view orders bytes as unsigned char, shorter prefix first:
-    // the format's order.
-    const auto duplicate = sort_members(
-        order_, members.size(), [&](size_t a, size_t b) { return members[a] < members[b]; });
+    // The format's order; a case-insensitive set in folded order, so two
+    // members that differ only in case are a duplicate.
+    const auto as_bytes = [](std::string_view s) {
+        return reinterpret_cast<const uint8_t*>(s.data());
+    };
+    const auto duplicate = sort_members(order_, members.size(), [&](size_t a, size_t b) {
+        return format::compare_members(as_bytes(members[a]), to_u32(members[a].size()),
+                                       as_bytes(members[b]), to_u32(members[b].size()),
+                                       case_insensitive) < 0;
+    });
     if (duplicate) {
         return duplicate;
     }

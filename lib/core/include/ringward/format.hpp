@@ -200,6 +200,26 @@ constexpr bool op_is_string_match(Op op) noexcept {
     const auto index = static_cast<uint8_t>(op);
     return index < kOpCount && detail::kStringMatch[index];
 }
+// The case folding of the case-insensitive flag: ASCII letters only, so it
+// needs no tables and no locale, and cannot change a string's length.
+constexpr uint8_t fold_ascii(uint8_t byte) noexcept {
+    return static_cast<uint8_t>(byte - 'A') < 26 ? static_cast<uint8_t>(byte | 0x20) : byte;
+}
+// The order of byte-string set members (docs/format.md, "Sets"): bytes
+// compared as unsigned, a proper prefix first; with `fold`, compared after
+// fold_ascii, so two members that differ only in case are equal. <0, 0 or >0.
+constexpr int compare_members(const uint8_t* a, uint32_t a_size, const uint8_t* b, uint32_t b_size,
+                              bool fold) noexcept {
+    const uint32_t common = a_size < b_size ? a_size : b_size;
+    for (uint32_t i = 0; i < common; ++i) {
+        const uint8_t x = fold ? fold_ascii(a[i]) : a[i];
+        const uint8_t y = fold ? fold_ascii(b[i]) : b[i];
+        if (x != y) {
+            return x < y ? -1 : 1;
+        }
+    }
+    return a_size < b_size ? -1 : (a_size > b_size ? 1 : 0);
+}
 // Where the format puts a criterion's value: in the pool (sets, and byte
 // strings), or inline in value0/value1.
 // False for a pair the format cannot encode.
