@@ -423,11 +423,13 @@ Result<std::vector<uint8_t>> open_sealed_secret(const KeyFile& f, const std::str
         from_base64(secret_text, kSecretBytes + crypto_aead_xchacha20poly1305_ietf_ABYTES);
     // Bounds on the KDF parameters keep a crafted file from making Argon2id
     // run for hours or take all memory.
-    if (!opslimit || !memlimit || *opslimit < crypto_pwhash_OPSLIMIT_MIN ||
-        *opslimit > crypto_pwhash_OPSLIMIT_SENSITIVE || *memlimit < crypto_pwhash_MEMLIMIT_MIN ||
-        *memlimit > crypto_pwhash_MEMLIMIT_SENSITIVE) {
+    const bool ops_ok = opslimit && *opslimit >= crypto_pwhash_OPSLIMIT_MIN &&
+                        *opslimit <= crypto_pwhash_OPSLIMIT_SENSITIVE;
+    const bool mem_ok = memlimit && *memlimit >= crypto_pwhash_MEMLIMIT_MIN &&
+                        *memlimit <= crypto_pwhash_MEMLIMIT_SENSITIVE;
+    if (!ops_ok || !mem_ok) {
         return SecretResult::failure(malformed(
-            file, line_of(f, opslimit ? "kdf-memlimit" : "kdf-opslimit"),
+            file, line_of(f, ops_ok ? "kdf-memlimit" : "kdf-opslimit"),
             "the key derivation parameters are outside libsodium's interactive to sensitive "
             "range"));
     }
