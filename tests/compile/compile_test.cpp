@@ -297,7 +297,10 @@ TEST_CASE("content the format cannot express is refused at its source location")
         CHECK_FALSE(result.ok());
         REQUIRE(result.diagnostics.size() == 1);
         CHECK(result.diagnostics[0].code == Code::sensor_range_missing);
+        // The file as a whole: nothing in it is where the range is missing.
         CHECK(result.diagnostics[0].location.file == "test.txtpb");
+        CHECK(result.diagnostics[0].location.line == 0);
+        CHECK(result.diagnostics[0].location.column == 0);
     }
 }
 
@@ -312,11 +315,13 @@ TEST_CASE("every finding is reported, in source order, not just the first") {
     REQUIRE(result.diagnostics.size() == 2);
     CHECK(result.diagnostics[0].code == Code::ip_malformed);
     CHECK(result.diagnostics[0].location.line == 5);
+    CHECK(result.diagnostics[0].location.column == 35);  // the value
     CHECK(result.diagnostics[0].instance_id == 9u);
     CHECK(result.diagnostics[0].field == "a");
     CHECK(result.diagnostics[0].field_index == 0u);
     CHECK(result.diagnostics[1].code == Code::operator_missing);
     CHECK(result.diagnostics[1].location.line == 7);
+    CHECK(result.diagnostics[1].location.column == 3);  // the criterion
     CHECK(result.diagnostics[1].instance_id == 2u);
 }
 
@@ -337,17 +342,23 @@ TEST_CASE("compile limits are inclusive") {
     options.limits.max_blob_size_incl = static_cast<uint32_t>(unlimited.value->bytes.size());
     CHECK(compile(source, options).ok());
 
+    // Where the finding is: the thing over the limit, or (empty) the file.
+    std::string marker;
     SECTION("name") {
         options.limits.max_name_length_incl = 3;
+        marker = "criteria {";
     }
     SECTION("value") {
         options.limits.max_value_length_incl = 7;
+        marker = "values { string: \"12345678\"";
     }
     SECTION("set") {
         options.limits.max_blob_set_size_incl = 1;
+        marker = "criteria {";
     }
     SECTION("criteria per instance") {
         options.limits.max_criteria_per_instance_incl = 0;
+        marker = "instances {";
     }
     SECTION("instances") {
         options.limits.max_instances_incl = 0;
@@ -363,4 +374,8 @@ TEST_CASE("compile limits are inclusive") {
     REQUIRE(refused.diagnostics.size() == 1);
     CHECK(refused.diagnostics[0].code == Code::format_limit);
     CHECK(refused.diagnostics[0].location.file == "test.txtpb");
+    const auto [line, column] =
+        marker.empty() ? std::pair<uint32_t, uint32_t>{0, 0} : position_of(text, marker);
+    CHECK(refused.diagnostics[0].location.line == line);
+    CHECK(refused.diagnostics[0].location.column == column);
 }

@@ -1047,7 +1047,21 @@ TEST_CASE("the examples: good content passes, the Channel 291 content does not")
         CHECK_FALSE(validated.ok());
         size_t rule_291 = 0;
         size_t count_mismatch = 0;
+        // Instances 4 and 5 put criteria on field 20, at these lines; every
+        // named_pipe_ipc instance has the count mismatch, at its start.
+        std::multiset<std::pair<uint32_t, uint32_t>> rule_291_at = {{114, 3}, {140, 3}};
+        std::multiset<std::pair<uint32_t, uint32_t>> mismatch_at = {
+            {12, 1}, {38, 1}, {64, 1}, {90, 1}, {116, 1}};
         for (const Diagnostic& d : validated.diagnostics) {
+            CHECK_THAT(d.location.file, Catch::EndsWith("examples/channel-291/content-new.txtpb"));
+            const std::pair<uint32_t, uint32_t> at{d.location.line, d.location.column};
+            auto& expected_at =
+                d.code == Code::criterion_on_unsupplied_input ? rule_291_at : mismatch_at;
+            const auto found = expected_at.find(at);
+            CHECK(found != expected_at.end());
+            if (found != expected_at.end()) {
+                expected_at.erase(found);
+            }
             if (d.code == Code::criterion_on_unsupplied_input) {
                 ++rule_291;
                 CHECK(d.field_index == 20u);
@@ -1061,6 +1075,8 @@ TEST_CASE("the examples: good content passes, the Channel 291 content does not")
         }
         CHECK(rule_291 == 2);        // the two new instances
         CHECK(count_mismatch == 5);  // every named_pipe_ipc instance
+        CHECK(rule_291_at.empty());
+        CHECK(mismatch_at.empty());
     }
     SECTION("the earlier content has the count mismatch but no criterion on field 21") {
         auto content = load_content(source_path("examples/channel-291/content-earlier.txtpb"));
