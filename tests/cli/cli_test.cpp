@@ -1,15 +1,16 @@
 // The ringward command as scripts see it: exit codes, what it prints, what it
 // writes and what it leaves alone.
 #include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 
+#include "support/json.hpp"
 #include "support/run.hpp"
 #include "support/text.hpp"
 
 using ringward::test::diagnostic_head;
+using ringward::test::parse_json;
 using ringward::test::read_text;
 using ringward::test::run_cli;
 using ringward::test::source_path;
@@ -44,14 +45,6 @@ const char* const kBadContent =
     "  template_type { id: 3 version: 1 }\n"
     "  criteria { field: \"remote_ip\" op: OP_EQ values { ip: \"10.0.0.300\" } }\n"
     "}\n";
-
-google::protobuf::Struct parse_json(const std::string& text) {
-    google::protobuf::Struct document;
-    const auto status = google::protobuf::util::JsonStringToMessage(text, &document);
-    INFO(text);
-    REQUIRE(status.ok());
-    return document;
-}
 
 }  // namespace
 

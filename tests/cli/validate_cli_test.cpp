@@ -1,11 +1,11 @@
 // ringward validate (and compile with a registry) as CI pipelines use it.
 #include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 
 #include "ringward/diagnostic.hpp"
+#include "support/json.hpp"
 #include "support/run.hpp"
 #include "support/text.hpp"
 
@@ -13,6 +13,7 @@ using google::protobuf::Struct;
 using google::protobuf::Value;
 using ringward::test::diagnostic_head;
 using ringward::test::diagnostic_head_at_offset;
+using ringward::test::parse_json;
 using ringward::test::read_text;
 using ringward::test::run_cli;
 using ringward::test::source_path;
@@ -31,13 +32,6 @@ std::vector<std::string> validate_args(std::vector<std::string> extra) {
 
 const std::string kGood = source_path("examples/content/detections.txtpb");
 const std::string kChannel291 = source_path("examples/channel-291/content-new.txtpb");
-
-Struct parse_json(const std::string& text) {
-    Struct document;
-    INFO(text.substr(0, 2000));
-    REQUIRE(google::protobuf::util::JsonStringToMessage(text, &document).ok());
-    return document;
-}
 
 const Value& field(const Struct& s, const std::string& name) {
     INFO("missing member " << name);

@@ -7,18 +7,15 @@
 #include "ringward/compile.hpp"
 #include "ringward/format.hpp"
 #include "ringward/schema.hpp"
+#include "support/fixtures.hpp"
+#include "support/text.hpp"
 
 using namespace ringward;
 using format::Kind;
 using format::Op;
+using ringward::test::text_format;
 
 namespace {
-
-LoadOptions text_format() {
-    LoadOptions options;
-    options.format = InputFormat::text;
-    return options;
-}
 
 const char* const kHeader =
     "channel: 291\n"
@@ -51,21 +48,9 @@ format::BlobView read(const std::vector<uint8_t>& bytes) {
     return view;
 }
 
-// Line and column (1-based) where the last occurrence of `marker` starts.
+// compile's findings are on the last line a test adds.
 std::pair<uint32_t, uint32_t> position_of(const std::string& text, const std::string& marker) {
-    const size_t offset = text.rfind(marker);
-    REQUIRE(offset != std::string::npos);
-    uint32_t line = 1;
-    uint32_t column = 1;
-    for (size_t i = 0; i < offset; ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    return {line, column};
+    return ringward::test::last_position_of(text, marker);
 }
 
 // Compiles `text`, which must fail with exactly one error of `code`, located

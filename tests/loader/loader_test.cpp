@@ -11,21 +11,17 @@
 #include "ringward/sensor_table.h"
 #include "ringward/sign.hpp"
 #include "ringward/validate.hpp"
+#include "support/fixtures.hpp"
 #include "support/run.hpp"
 
 using namespace ringward;
 using ringward::test::source_path;
+using ringward::test::test_key;
 
 namespace {
 
 constexpr uint64_t kNow = 1'800'000'000;  // 2027-01-15
 constexpr size_t kHeader = RINGWARD_ENVELOPE_HEADER_BYTES;
-
-SecretKey test_key(uint8_t fill) {
-    std::array<uint8_t, 32> seed{};
-    seed.fill(fill);
-    return SecretKey::from_seed(seed);
-}
 
 const ValidationTarget& examples() {
     static const ValidationTarget target = [] {
@@ -437,9 +433,7 @@ TEST_CASE("the sensor table written as a manifest is the manifest it came from")
     CHECK(ringward_write_manifest(sensor.table.data(), sensor.table.size(), version, text.data(),
                                   text.size()) == size);
     text.resize(size);
-    LoadOptions options;
-    options.format = InputFormat::text;
-    auto parsed = parse_manifest(text, "written.txtpb", options);
+    auto parsed = parse_manifest(text, "written.txtpb", ringward::test::text_format());
     REQUIRE(parsed.ok());
     CHECK(parsed.value->sensor_version_text == "7.13.18420");
     REQUIRE(parsed.value->template_types.size() == sensor.manifest.template_types.size());

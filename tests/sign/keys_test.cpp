@@ -5,9 +5,11 @@
 
 #include "ringward/sign.hpp"
 #include "sign/rfc8032.hpp"
+#include "support/fixtures.hpp"
 #include "support/text.hpp"
 
 using namespace ringward;
+using ringward::test::test_key;
 
 namespace {
 
@@ -21,12 +23,6 @@ std::vector<uint8_t> unhex(std::string_view hex) {
                            nullptr) == 0);
     REQUIRE(length == out.size());
     return out;
-}
-
-SecretKey test_key(uint8_t fill) {
-    std::array<uint8_t, 32> seed{};
-    seed.fill(fill);
-    return SecretKey::from_seed(seed);
 }
 
 std::string replace_line(std::string text, std::string_view prefix, std::string_view line) {

@@ -3,6 +3,8 @@
 // CLI prints for it.
 #pragma once
 
+#include <catch2/catch.hpp>
+
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -21,6 +23,21 @@ inline std::pair<uint32_t, uint32_t> line_column_at(const std::string& text, siz
         }
     }
     return {line, static_cast<uint32_t>(offset - line_start + 1)};
+}
+
+// Line and column where the first (or last) occurrence of `marker` starts;
+// the marker must occur.
+inline std::pair<uint32_t, uint32_t> position_of(const std::string& text,
+                                                 const std::string& marker) {
+    const size_t offset = text.find(marker);
+    REQUIRE(offset != std::string::npos);
+    return line_column_at(text, offset);
+}
+inline std::pair<uint32_t, uint32_t> last_position_of(const std::string& text,
+                                                      const std::string& marker) {
+    const size_t offset = text.rfind(marker);
+    REQUIRE(offset != std::string::npos);
+    return line_column_at(text, offset);
 }
 
 // The start of a diagnostic line as the CLI prints it (render_text):

@@ -7,10 +7,14 @@
 #include <set>
 
 #include "ringward/validate.hpp"
+#include "support/fixtures.hpp"
 #include "support/run.hpp"
+#include "support/text.hpp"
 
 using namespace ringward;
+using ringward::test::position_of;
 using ringward::test::source_path;
+using ringward::test::text_format;
 
 namespace {
 
@@ -95,12 +99,6 @@ struct Fixture {
     }
 };
 
-LoadOptions text_format() {
-    LoadOptions options;
-    options.format = InputFormat::text;
-    return options;
-}
-
 struct Outcome {
     std::vector<Diagnostic> target;   // registry and manifests
     std::vector<Diagnostic> content;  // the content, validated from source
@@ -156,22 +154,6 @@ std::string describe(const std::vector<Diagnostic>& diagnostics) {
         out += render_text(d, nullptr);
     }
     return out;
-}
-
-// 1-based line and column of the first occurrence of `marker` at or after
-// the start of line `from_line`.
-std::pair<uint32_t, uint32_t> position_of(const std::string& text, const std::string& marker) {
-    const size_t offset = text.find(marker);
-    REQUIRE(offset != std::string::npos);
-    uint32_t line = 1;
-    size_t line_start = 0;
-    for (size_t i = 0; i < offset; ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            line_start = i + 1;
-        }
-    }
-    return {line, static_cast<uint32_t>(offset - line_start + 1)};
 }
 
 enum class Where { content, registry, manifest_old, manifest_new };
