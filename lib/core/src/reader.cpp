@@ -15,10 +15,6 @@ using core::load_u16;
 using core::load_u32;
 using core::load_u64;
 
-constexpr uint64_t align_up(uint64_t value, uint64_t alignment) {
-    return (value + alignment - 1) & ~(alignment - 1);
-}
-
 struct ReadErrorText {
     const char* name;
     const char* message;

@@ -100,8 +100,7 @@ void BlobWriter::add_instance(uint32_t id, uint32_t template_type_id,
 }
 
 uint32_t BlobWriter::add_pool_item(std::string_view bytes) {
-    const size_t start =
-        (pool_.size() + format::kPoolAlignment - 1) & ~size_t{format::kPoolAlignment - 1};
+    const auto start = static_cast<size_t>(format::align_up(pool_.size(), format::kPoolAlignment));
     pool_.resize(start, 0);
     pool_.insert(pool_.end(), bytes.begin(), bytes.end());
     return to_u32(start);
@@ -220,9 +219,8 @@ BlobWriter::Duplicate BlobWriter::add_byte_set(std::string_view field, Kind kind
     for (const size_t i : order_) {
         append_u32(data, to_u32(members[i].size()));
         data.append(members[i]);
-        data.resize(
-            (data.size() + format::kByteSetAlignment - 1) & ~size_t{format::kByteSetAlignment - 1},
-            '\0');
+        data.resize(static_cast<size_t>(format::align_up(data.size(), format::kByteSetAlignment)),
+                    '\0');
     }
     add_set(field, kind, members.size(), data, case_insensitive);
     return std::nullopt;
@@ -252,8 +250,7 @@ BlobWriter::Duplicate BlobWriter::add_ip_set(std::string_view field,
 }
 
 std::vector<uint8_t> BlobWriter::finish() {
-    pool_.resize((pool_.size() + format::kPoolAlignment - 1) & ~size_t{format::kPoolAlignment - 1},
-                 0);
+    pool_.resize(static_cast<size_t>(format::align_up(pool_.size(), format::kPoolAlignment)), 0);
     const size_t criteria_offset = format::kHeaderSize + instances_.size();
     const size_t pool_offset = criteria_offset + criteria_.size();
     const size_t total = pool_offset + pool_.size();

@@ -28,6 +28,13 @@ inline constexpr uint32_t kIpAddressSize = 16;
 inline constexpr uint8_t kIpMaxPrefix = 128;
 inline constexpr uint8_t kFlagCaseInsensitive = 0x01;
 
+// `value` rounded up to a multiple of `alignment`, a power of two: where the
+// next pool item or set member starts. In 64 bits, so that no 32-bit offset
+// or length can wrap.
+constexpr uint64_t align_up(uint64_t value, uint64_t alignment) noexcept {
+    return (value + alignment - 1) & ~(alignment - 1);
+}
+
 // Operator codes; equal to ringward.v1.Operator.
 enum class Op : uint8_t {
     wildcard = 0,
@@ -321,7 +328,7 @@ class ByteSetCursor {
         const uint32_t length = detail::load_u32(data_.data + pos_);
         member->data = data_.data + pos_ + 4;
         member->size = length;
-        pos_ += 4 + ((length + kByteSetAlignment - 1) & ~(kByteSetAlignment - 1));
+        pos_ += static_cast<uint32_t>(4 + align_up(length, kByteSetAlignment));
         return true;
     }
 
