@@ -1,15 +1,19 @@
 // ringward validate (and compile with a registry) as CI pipelines use it.
 #include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 
 #include "ringward/diagnostic.hpp"
+#include "support/json.hpp"
 #include "support/run.hpp"
+#include "support/text.hpp"
 
 using google::protobuf::Struct;
 using google::protobuf::Value;
+using ringward::test::diagnostic_head;
+using ringward::test::diagnostic_head_at_offset;
+using ringward::test::parse_json;
 using ringward::test::read_text;
 using ringward::test::run_cli;
 using ringward::test::source_path;
@@ -29,13 +33,6 @@ std::vector<std::string> validate_args(std::vector<std::string> extra) {
 const std::string kGood = source_path("examples/content/detections.txtpb");
 const std::string kChannel291 = source_path("examples/channel-291/content-new.txtpb");
 
-Struct parse_json(const std::string& text) {
-    Struct document;
-    INFO(text.substr(0, 2000));
-    REQUIRE(google::protobuf::util::JsonStringToMessage(text, &document).ok());
-    return document;
-}
-
 const Value& field(const Struct& s, const std::string& name) {
     INFO("missing member " << name);
     REQUIRE(s.fields().count(name) == 1);
@@ -54,14 +51,22 @@ TEST_CASE("validate passes good content with exit 0 and a summary") {
 TEST_CASE("validate rejects the Channel 291 content with exit 1, located and explained") {
     const auto result = run_cli(validate_args({kChannel291}));
     CHECK(result.exit_code == 1);
-    CHECK_THAT(result.err, Catch::Contains(kChannel291 + ":114:3: error[RW0301]: instance 4 puts "
-                                                         "a regex criterion on field "
-                                                         "'security_descriptor_sddl' (index 20)"));
+    CHECK_THAT(result.err, Catch::Contains(diagnostic_head(kChannel291, 114, 3, "error[RW0301]") +
+                                           ": instance 4 puts a regex criterion on field "
+                                           "'security_descriptor_sddl' (index 20)"));
     CHECK_THAT(result.err, Catch::Contains("supplies only 20 inputs"));
     CHECK_THAT(result.err,
                Catch::Contains(" 114 |   criteria { field: \"security_descriptor_sddl\""));
     CHECK_THAT(result.err, Catch::Contains("     |   ^"));
-    CHECK_THAT(result.err, Catch::Contains("error[RW0302]"));
+    // Every named_pipe_ipc instance, at its start, for build 7.11.18110.
+    for (const uint32_t line : {12, 38, 64, 90, 116}) {
+        CHECK_THAT(result.err,
+                   Catch::Contains(diagnostic_head(kChannel291, line, 1, "error[RW0302]") +
+                                   ": named_pipe_ipc v1 declares 21 fields, but sensor build "
+                                   "7.11.18110 supplies 20 inputs for it"));
+    }
+    CHECK_THAT(result.err, Catch::Contains(diagnostic_head(kChannel291, 140, 3, "error[RW0301]") +
+                                           ": instance 5 puts a contains criterion"));
     CHECK_THAT(result.err, Catch::Contains("7 errors, 0 warnings in 5 files: rejected"));
     CHECK(result.err.find('\x1b') == std::string::npos);  // not a terminal: no colour
     CHECK(result.out.empty());
@@ -72,17 +77,25 @@ TEST_CASE("validate reports every file given, and every finding in each") {
         {kGood, kChannel291, source_path("examples/channel-291/content-earlier.txtpb")}));
     CHECK(result.exit_code == 1);
     CHECK_THAT(result.err, Catch::Contains("10 errors, 0 warnings in 7 files: rejected"));
-    CHECK_THAT(result.err, Catch::Contains("content-earlier.txtpb:12:1: error[RW0302]"));
+    const std::string earlier = source_path("examples/channel-291/content-earlier.txtpb");
+    CHECK_THAT(result.err, Catch::Contains(diagnostic_head(earlier, 12, 1, "error[RW0302]")));
+    CHECK_THAT(result.err, Catch::Contains(diagnostic_head(kChannel291, 114, 3, "error[RW0301]")));
 }
 
 TEST_CASE("validate reads blobs as well as sources") {
     TempDir dir;
     REQUIRE(run_cli({"compile", "-q", kGood, "-o", dir.file("good.rwc")}).exit_code == 0);
     REQUIRE(run_cli({"compile", "-q", kChannel291, "-o", dir.file("291.rwc")}).exit_code == 0);
-    CHECK(run_cli(validate_args({dir.file("good.rwc")})).exit_code == 0);
+    const auto good = run_cli(validate_args({dir.file("good.rwc")}));
+    CHECK(good.exit_code == 0);
+    CHECK_THAT(good.err, Catch::Contains("0 errors, 0 warnings in 5 files: passed"));
     const auto bad = run_cli(validate_args({dir.file("291.rwc")}));
     CHECK(bad.exit_code == 1);
-    CHECK_THAT(bad.err, Catch::Contains(dir.file("291.rwc") + "@0x1058: error[RW0301]"));
+    // The criterion record of instance 4's field 20 (the JSON report maps
+    // the source finding to the same offset).
+    CHECK_THAT(bad.err, Catch::Contains(diagnostic_head_at_offset(dir.file("291.rwc"), 0x1058,
+                                                                  "error[RW0301]")));
+    CHECK_THAT(bad.err, Catch::Contains("7 errors, 0 warnings in 5 files: rejected"));
 }
 
 TEST_CASE("validate --werror turns warnings into a failure") {
@@ -97,7 +110,9 @@ TEST_CASE("validate --werror turns warnings into a failure") {
     const auto warned = run_cli(validate_args({dir.file("dup.txtpb")}));
     INFO(warned.err);
     CHECK(warned.exit_code == 0);
-    CHECK_THAT(warned.err, Catch::Contains("warning[RW0421]"));
+    const auto [line, column] = ringward::test::line_column_at(content + copy, content.size());
+    CHECK_THAT(warned.err, Catch::Contains(diagnostic_head(dir.file("dup.txtpb"), line, column,
+                                                           "warning[RW0421]")));
     CHECK_THAT(warned.err, Catch::Contains("0 errors, 1 warning in 5 files: passed"));
     const auto strict = run_cli(validate_args({"--werror", dir.file("dup.txtpb")}));
     CHECK(strict.exit_code == 1);
@@ -105,13 +120,20 @@ TEST_CASE("validate --werror turns warnings into a failure") {
 }
 
 TEST_CASE("usage and I/O problems exit 2") {
-    CHECK(run_cli({"validate", kGood}).exit_code == 2);  // no registry
-    CHECK(run_cli(validate_args({})).exit_code == 2);    // no content
-    CHECK(run_cli(validate_args({"/no/such/file.txtpb"})).exit_code == 2);
-    CHECK(run_cli(validate_args({"--format", "xml", kGood})).exit_code == 2);
-    CHECK(run_cli({"validate", "--registry", "/no/registry.txtpb", "--manifests",
-                   source_path("examples/manifests"), kGood})
-              .exit_code == 2);
+    const auto exits_2_saying = [](const std::vector<std::string>& args, const std::string& says) {
+        const auto result = run_cli(args);
+        INFO(result.err);
+        CHECK(result.exit_code == 2);
+        CHECK_THAT(result.err, Catch::Contains(says));
+    };
+    exits_2_saying({"validate", kGood}, "--registry is required");
+    exits_2_saying(validate_args({}), "content is required");
+    exits_2_saying(validate_args({"/no/such/file.txtpb"}),
+                   diagnostic_head("/no/such/file.txtpb", "error[RW0001]"));
+    exits_2_saying(validate_args({"--format", "xml", kGood}), "--format: xml not in");
+    exits_2_saying({"validate", "--registry", "/no/registry.txtpb", "--manifests",
+                    source_path("examples/manifests"), kGood},
+                   "--registry: File does not exist: /no/registry.txtpb");
 }
 
 TEST_CASE("validate --format json has the documented shape") {
@@ -208,7 +230,19 @@ TEST_CASE("validate --format sarif is SARIF 2.1.0 with every code as a rule") {
         CHECK(field(field(physical, "artifactLocation").struct_value(), "uri").string_value() ==
               "file://" + kChannel291);
         const Struct& region = field(physical, "region").struct_value();
-        CHECK(field(region, "startLine").number_value() > 0);
+        const auto& properties = field(r, "properties").struct_value();
+        if (rule == "RW0302") {
+            // At the start of each named_pipe_ipc instance.
+            const double line = field(region, "startLine").number_value();
+            CHECK((line == 12 || line == 38 || line == 64 || line == 90 || line == 116));
+            CHECK(field(region, "startColumn").number_value() == 1);
+        } else {
+            CHECK(rule == "RW0301");
+            const double line = field(region, "startLine").number_value();
+            CHECK((line == 114 || line == 140));
+            CHECK(field(region, "startColumn").number_value() == 3);
+        }
+        CHECK(field(properties, "sensorVersion").string_value() == "7.11.18110");
         if (rule == "RW0301") {
             ++rw0301;
             CHECK(field(field(r, "properties").struct_value(), "fieldIndex").number_value() == 20);
@@ -223,7 +257,8 @@ TEST_CASE("compile --registry --manifests refuses what does not validate, and wr
         run_cli({"compile", "--registry", source_path("examples/registry.txtpb"), "--manifests",
                  source_path("examples/manifests"), kChannel291, "-o", dir.file("291.rwc")});
     CHECK(refused.exit_code == 1);
-    CHECK_THAT(refused.err, Catch::Contains("error[RW0301]"));
+    CHECK_THAT(refused.err, Catch::Contains(diagnostic_head(kChannel291, 114, 3, "error[RW0301]")));
+    CHECK_THAT(refused.err, Catch::Contains(diagnostic_head(kChannel291, 12, 1, "error[RW0302]")));
     CHECK_THAT(refused.err, Catch::Contains("not compiled: it does not validate"));
     CHECK_FALSE(std::filesystem::exists(dir.file("291.rwc")));
 
@@ -236,7 +271,9 @@ TEST_CASE("compile --registry --manifests refuses what does not validate, and wr
     REQUIRE(run_cli({"compile", "-q", kGood, "-o", dir.file("plain.rwc")}).exit_code == 0);
     CHECK(read_text(dir.file("good.rwc")) == read_text(dir.file("plain.rwc")));
     // A registry without manifests is a usage error: both or neither.
-    CHECK(run_cli({"compile", "--registry", source_path("examples/registry.txtpb"), kGood, "-o",
-                   dir.file("x.rwc")})
-              .exit_code == 2);
+    const auto half = run_cli({"compile", "--registry", source_path("examples/registry.txtpb"),
+                               kGood, "-o", dir.file("x.rwc")});
+    CHECK(half.exit_code == 2);
+    CHECK_THAT(half.err, Catch::Contains("--registry requires --manifests"));
+    CHECK_FALSE(std::filesystem::exists(dir.file("x.rwc")));
 }

@@ -7,18 +7,15 @@
 #include "ringward/compile.hpp"
 #include "ringward/format.hpp"
 #include "ringward/schema.hpp"
+#include "support/fixtures.hpp"
+#include "support/text.hpp"
 
 using namespace ringward;
 using format::Kind;
 using format::Op;
+using ringward::test::text_format;
 
 namespace {
-
-LoadOptions text_format() {
-    LoadOptions options;
-    options.format = InputFormat::text;
-    return options;
-}
 
 const char* const kHeader =
     "channel: 291\n"
@@ -51,21 +48,9 @@ format::BlobView read(const std::vector<uint8_t>& bytes) {
     return view;
 }
 
-// Line and column (1-based) where the last occurrence of `marker` starts.
+// compile's findings are on the last line a test adds.
 std::pair<uint32_t, uint32_t> position_of(const std::string& text, const std::string& marker) {
-    const size_t offset = text.rfind(marker);
-    REQUIRE(offset != std::string::npos);
-    uint32_t line = 1;
-    uint32_t column = 1;
-    for (size_t i = 0; i < offset; ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    return {line, column};
+    return ringward::test::last_position_of(text, marker);
 }
 
 // Compiles `text`, which must fail with exactly one error of `code`, located
@@ -178,6 +163,20 @@ TEST_CASE("the same content compiles to the same bytes, whatever the order of se
     CHECK(a.value->bytes == c.value->bytes);
 }
 
+TEST_CASE("a case-insensitive set is sorted by its ASCII-folded members") {
+    // Byte order would put "B" before "a"; folded, "a" < "B" < "c".
+    const auto result = compile_text(one_instance(
+        "  criteria { field: \"s\" op: OP_IN case_insensitive: true values { string: \"c\" } "
+        "values { string: \"B\" } values { string: \"a\" } }\n"
+        "  criteria { field: \"t\" op: OP_IN values { string: \"c\" } "
+        "values { string: \"B\" } values { string: \"a\" } }\n"));
+    REQUIRE(result.ok());
+    const format::InstanceView instance = read(result.value->bytes).instance(0);
+    CHECK(describe_criterion(instance.criterion(0)) ==
+          "in (case-insensitive) {\"a\", \"B\", \"c\"}");
+    CHECK(describe_criterion(instance.criterion(1)) == "in {\"B\", \"a\", \"c\"}");
+}
+
 TEST_CASE("content the format cannot express is refused at its source location") {
     SECTION("a wildcard that also sets an operator") {
         require_single(one_instance("  criteria { field: \"a\" wildcard: true op: OP_EQ }\n"),
@@ -254,6 +253,13 @@ TEST_CASE("content the format cannot express is refused at its source location")
                                     "    values { uint: 1 } }\n"),
                        Code::set_duplicate, "values { uint: 1 } }");
     }
+    SECTION("a case-insensitive set with one member in two cases, located at the second") {
+        require_single(one_instance("  criteria { field: \"a\" op: OP_IN case_insensitive: true\n"
+                                    "    values { string: \"C:\\\\a.exe\" }\n"
+                                    "    values { string: \"c:\\\\b.exe\" }\n"
+                                    "    values { string: \"c:\\\\A.EXE\" } }\n"),
+                       Code::set_duplicate, "values { string: \"c:\\\\A.EXE");
+    }
     SECTION("an instance without a template type") {
         require_single(
             std::string(kHeader) + "instances { id: 1 criteria { field: \"a\" wildcard: true } }\n",
@@ -276,7 +282,10 @@ TEST_CASE("content the format cannot express is refused at its source location")
         CHECK_FALSE(result.ok());
         REQUIRE(result.diagnostics.size() == 1);
         CHECK(result.diagnostics[0].code == Code::sensor_range_missing);
+        // The file as a whole: nothing in it is where the range is missing.
         CHECK(result.diagnostics[0].location.file == "test.txtpb");
+        CHECK(result.diagnostics[0].location.line == 0);
+        CHECK(result.diagnostics[0].location.column == 0);
     }
 }
 
@@ -291,11 +300,13 @@ TEST_CASE("every finding is reported, in source order, not just the first") {
     REQUIRE(result.diagnostics.size() == 2);
     CHECK(result.diagnostics[0].code == Code::ip_malformed);
     CHECK(result.diagnostics[0].location.line == 5);
+    CHECK(result.diagnostics[0].location.column == 35);  // the value
     CHECK(result.diagnostics[0].instance_id == 9u);
     CHECK(result.diagnostics[0].field == "a");
     CHECK(result.diagnostics[0].field_index == 0u);
     CHECK(result.diagnostics[1].code == Code::operator_missing);
     CHECK(result.diagnostics[1].location.line == 7);
+    CHECK(result.diagnostics[1].location.column == 3);  // the criterion
     CHECK(result.diagnostics[1].instance_id == 2u);
 }
 
@@ -316,17 +327,23 @@ TEST_CASE("compile limits are inclusive") {
     options.limits.max_blob_size_incl = static_cast<uint32_t>(unlimited.value->bytes.size());
     CHECK(compile(source, options).ok());
 
+    // Where the finding is: the thing over the limit, or (empty) the file.
+    std::string marker;
     SECTION("name") {
         options.limits.max_name_length_incl = 3;
+        marker = "criteria {";
     }
     SECTION("value") {
         options.limits.max_value_length_incl = 7;
+        marker = "values { string: \"12345678\"";
     }
     SECTION("set") {
         options.limits.max_blob_set_size_incl = 1;
+        marker = "criteria {";
     }
     SECTION("criteria per instance") {
         options.limits.max_criteria_per_instance_incl = 0;
+        marker = "instances {";
     }
     SECTION("instances") {
         options.limits.max_instances_incl = 0;
@@ -342,4 +359,8 @@ TEST_CASE("compile limits are inclusive") {
     REQUIRE(refused.diagnostics.size() == 1);
     CHECK(refused.diagnostics[0].code == Code::format_limit);
     CHECK(refused.diagnostics[0].location.file == "test.txtpb");
+    const auto [line, column] =
+        marker.empty() ? std::pair<uint32_t, uint32_t>{0, 0} : position_of(text, marker);
+    CHECK(refused.diagnostics[0].location.line == line);
+    CHECK(refused.diagnostics[0].location.column == column);
 }

@@ -890,6 +890,14 @@ const std::vector<RuleCase>& rule_cases() {
              b.rewrite_byte_set(kNames, m);
              return b.byte_member_at(kNames, 1);
          }},
+        {"case-insensitive string set in byte order, not folded order", ReadError::set_unsorted,
+         [](BlobBytes& b, Limits&) {
+             // "Z" < "a-very-long..." as bytes; folded, "z" sorts after it.
+             auto m = kNamesSorted;
+             m[1] = "Z";
+             b.rewrite_byte_set(kNames, m);
+             return b.byte_member_at(kNames, 2);
+         }},
         {"bytes set compared signed", ReadError::set_unsorted,
          [](BlobBytes& b, Limits&) {
              b.rewrite_byte_set(kBlobs, {kBlobsSorted[1], kBlobsSorted[0]});
@@ -929,6 +937,14 @@ const std::vector<RuleCase>& rule_cases() {
          [](BlobBytes& b, Limits&) {
              auto m = kNamesSorted;
              m[4] = m[5];  // "lsass.exe" and "svchost.exe" take the same 16 bytes
+             b.rewrite_byte_set(kNames, m);
+             return b.byte_member_at(kNames, 5);
+         }},
+        {"case-insensitive string set: members equal under ASCII folding",
+         ReadError::set_duplicate,
+         [](BlobBytes& b, Limits&) {
+             auto m = kNamesSorted;
+             m[5] = "LSASS.EXE";  // the same 16 bytes as "svchost.exe"
              b.rewrite_byte_set(kNames, m);
              return b.byte_member_at(kNames, 5);
          }},

@@ -168,6 +168,12 @@ TEST_CASE("a set given in any order gives identical bytes") {
     SECTION("string") {
         check_all_orders_identical<std::string_view>(
             {"", "a", "ab", "b", "\xff", "A"}, [](BlobWriter& w, const auto& m) {
+                return w.add_byte_set("f", Kind::string, m, false).has_value();
+            });
+    }
+    SECTION("case-insensitive string, in folded order") {
+        check_all_orders_identical<std::string_view>(
+            {"", "a", "AB", "b", "\xff", "Z", "["}, [](BlobWriter& w, const auto& m) {
                 return w.add_byte_set("f", Kind::string, m, true).has_value();
             });
     }
@@ -240,10 +246,26 @@ TEST_CASE("add_*_set reports the source positions of a duplicate and writes noth
         CHECK(w.add_byte_set("f", Kind::string, members, true) == Pair{0, 2});
         check_nothing_written(w);
     }
-    SECTION("string: case differs, so no duplicate at this level") {
+    SECTION("case-insensitive string: equal under ASCII folding") {
+        BlobWriter w({});
+        w.add_instance(1, 1, 1);
+        const std::string_view members[] = {"C:\\a.exe", "x", "c:\\A.EXE"};
+        CHECK(w.add_byte_set("f", Kind::string, members, true) == Pair{0, 2});
+        check_nothing_written(w);
+    }
+    SECTION("string: case differs, and the set is case-sensitive, so no duplicate") {
         BlobWriter w({});
         w.add_instance(1, 1, 1);
         const std::string_view members[] = {"a", "A"};
+        CHECK_FALSE(w.add_byte_set("f", Kind::string, members, false));
+        CHECK(w.criterion_count() == 1);
+    }
+    SECTION("case-insensitive string: only ASCII letters fold") {
+        BlobWriter w({});
+        w.add_instance(1, 1, 1);
+        // '[' and '{' differ by 0x20 like 'A' and 'a', but are not letters;
+        // neither are the UTF-8 bytes of "É" and "é".
+        const std::string_view members[] = {"[", "{", "\xc3\x89", "\xc3\xa9", "@", "`"};
         CHECK_FALSE(w.add_byte_set("f", Kind::string, members, true));
         CHECK(w.criterion_count() == 1);
     }

@@ -18,6 +18,8 @@ using ringward::format::CriterionView;
 using ringward::format::InstanceView;
 using ringward::format::Limits;
 using ringward::format::read_blob;
+using ringward::format::ReadError;
+using ringward::format::ReadResult;
 using ringward::format::SensorVersion;
 using namespace ringward::test;
 
@@ -272,7 +274,9 @@ TEST_CASE("a refused read empties a view that held a blob") {
     REQUIRE(f.view.data() != nullptr);
     std::vector<uint8_t> bad = f.bytes;
     bad[0] = 0;
-    CHECK_FALSE(read_blob(bad.data(), bad.size(), Limits{}, &f.view).ok());
+    const ReadResult refused = read_blob(bad.data(), bad.size(), Limits{}, &f.view);
+    CHECK(refused.error == ReadError::bad_magic);
+    CHECK(refused.offset == 0);
     CHECK(f.view.data() == nullptr);
     CHECK(f.view.size() == 0);
     CHECK(f.view.instance_count() == 0);

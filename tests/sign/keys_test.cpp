@@ -5,8 +5,11 @@
 
 #include "ringward/sign.hpp"
 #include "sign/rfc8032.hpp"
+#include "support/fixtures.hpp"
+#include "support/text.hpp"
 
 using namespace ringward;
+using ringward::test::test_key;
 
 namespace {
 
@@ -22,18 +25,19 @@ std::vector<uint8_t> unhex(std::string_view hex) {
     return out;
 }
 
-SecretKey test_key(uint8_t fill) {
-    std::array<uint8_t, 32> seed{};
-    seed.fill(fill);
-    return SecretKey::from_seed(seed);
-}
-
 std::string replace_line(std::string text, std::string_view prefix, std::string_view line) {
     const size_t at = text.find(prefix);
     REQUIRE(at != std::string::npos);
     const size_t end = text.find('\n', at);
     text.replace(at, end - at, line);
     return text;
+}
+
+// The 1-based line of `text` that starts with `prefix`.
+uint32_t line_number(const std::string& text, std::string_view prefix) {
+    const size_t at = text.find(std::string("\n") + std::string(prefix));
+    REQUIRE(at != std::string::npos);
+    return ringward::test::line_column_at(text, at + 1).first;
 }
 
 std::optional<Passphrase> give(const char* text) {
@@ -122,6 +126,7 @@ TEST_CASE("public key files round-trip and refuse what is wrong, at its line") {
         CHECK(result.diagnostics[0].code == Code::key_file_malformed);
         CHECK(result.diagnostics[0].location.file == "k.pub");
         CHECK(result.diagnostics[0].location.line == c.line);
+        CHECK(result.diagnostics[0].location.column == (c.line > 0 ? 1u : 0u));
     }
 }
 
@@ -162,10 +167,16 @@ TEST_CASE("secret key files: unencrypted and encrypted round trips") {
         CHECK_FALSE(wrong.ok());
         REQUIRE(wrong.diagnostics.size() == 1);
         CHECK(wrong.diagnostics[0].code == Code::key_passphrase_wrong);
+        // The file as a whole: no one line is wrong.
+        CHECK(wrong.diagnostics[0].location.file == "k.key");
+        CHECK(wrong.diagnostics[0].location.line == 0);
 
         auto none = parse_secret_key(text, "k.key", [] { return std::optional<Passphrase>(); });
+        CHECK_FALSE(none.ok());
         REQUIRE(none.diagnostics.size() == 1);
         CHECK(none.diagnostics[0].code == Code::key_passphrase_missing);
+        CHECK(none.diagnostics[0].location.file == "k.key");
+        CHECK(none.diagnostics[0].location.line == 0);
 
         // The KDF parameters and salt are authenticated: changing one makes
         // the right passphrase fail as well.
@@ -177,22 +188,38 @@ TEST_CASE("secret key files: unencrypted and encrypted round trips") {
         CHECK_FALSE(altered.ok());
         REQUIRE(altered.diagnostics.size() == 1);
         CHECK(altered.diagnostics[0].code == Code::key_passphrase_wrong);
+        CHECK(altered.diagnostics[0].location.line == 0);
 
         // Parameters outside libsodium's range are refused before Argon2id
         // runs: a crafted file cannot make it take hours.
         std::string huge = text;
         huge.replace(at, text.find('\n', at) - at, "4000000000");
         auto refused = parse_secret_key(huge, "k.key", [] { return give("x"); });
+        CHECK_FALSE(refused.ok());
         REQUIRE(refused.diagnostics.size() == 1);
         CHECK(refused.diagnostics[0].code == Code::key_file_malformed);
+        CHECK(refused.diagnostics[0].location.file == "k.key");
+        CHECK(refused.diagnostics[0].location.line == line_number(huge, "kdf-opslimit:"));
+
+        std::string greedy = text;
+        const size_t mem_at = text.find("kdf-memlimit: ") + 14;
+        greedy.replace(mem_at, text.find('\n', mem_at) - mem_at, "18446744073709551615");
+        auto too_much = parse_secret_key(greedy, "k.key", [] { return give("x"); });
+        REQUIRE(too_much.diagnostics.size() == 1);
+        CHECK(too_much.diagnostics[0].code == Code::key_file_malformed);
+        CHECK(too_much.diagnostics[0].location.line == line_number(greedy, "kdf-memlimit:"));
     }
     SECTION("a secret key whose key id names another key is refused") {
         const std::string text = format_secret_key(key, nullptr, KdfStrength::interactive, "");
         const std::string other =
             replace_line(text, "key-id:", "key-id: " + to_hex(test_key(6).id()));
         auto parsed = parse_secret_key(other, "k.key", nullptr);
+        CHECK_FALSE(parsed.ok());
         REQUIRE(parsed.diagnostics.size() == 1);
         CHECK(parsed.diagnostics[0].code == Code::key_file_malformed);
+        CHECK(parsed.diagnostics[0].location.file == "k.key");
+        CHECK(parsed.diagnostics[0].location.line == line_number(other, "secret-key:"));
+        CHECK(parsed.diagnostics[0].location.column == 1);
     }
 }
 
@@ -221,19 +248,21 @@ TEST_CASE("keyrings load, and refuse malformed, mismatched and repeated keys") {
         const char* name;
         std::string text;
         Code code;
+        uint32_t line;
+        uint32_t column;
     };
     const Case cases[] = {
-        {"not base64", "keys { public_key: \"%%%\" }", Code::keyring_entry_malformed},
-        {"too short", "keys { public_key: \"AAAA\" }", Code::keyring_entry_malformed},
+        {"not base64", "keys { public_key: \"%%%\" }", Code::keyring_entry_malformed, 1, 1},
+        {"too short", "keys { public_key: \"AAAA\" }", Code::keyring_entry_malformed, 1, 1},
         {"key id of another key",
          "keys { public_key: \"" + to_base64(a.public_key()) + "\" key_id: \"" + to_hex(b.id()) +
              "\" }",
-         Code::keyring_key_id_mismatch},
-        {"the same key twice",
+         Code::keyring_key_id_mismatch, 1, 1},
+        {"the same key twice, located at the second",
          "keys { public_key: \"" + to_base64(a.public_key()) + "\" }\nkeys { public_key: \"" +
              to_base64(a.public_key()) + "\" }",
-         Code::keyring_key_duplicate},
-        {"not a keyring", "keys { colour: 1 }", Code::syntax_error},
+         Code::keyring_key_duplicate, 2, 1},
+        {"not a keyring", "keys { colour: 1 }", Code::syntax_error, 1, 8},
     };
     for (const Case& c : cases) {
         INFO(c.name);
@@ -242,5 +271,7 @@ TEST_CASE("keyrings load, and refuse malformed, mismatched and repeated keys") {
         REQUIRE(result.diagnostics.size() == 1);
         CHECK(result.diagnostics[0].code == c.code);
         CHECK(result.diagnostics[0].location.file == "kr.txtpb");
+        CHECK(result.diagnostics[0].location.line == c.line);
+        CHECK(result.diagnostics[0].location.column == c.column);
     }
 }

@@ -7,10 +7,14 @@
 #include <set>
 
 #include "ringward/validate.hpp"
+#include "support/fixtures.hpp"
 #include "support/run.hpp"
+#include "support/text.hpp"
 
 using namespace ringward;
+using ringward::test::position_of;
 using ringward::test::source_path;
+using ringward::test::text_format;
 
 namespace {
 
@@ -79,6 +83,8 @@ instances {
 
 struct Fixture {
     std::string registry = kRegistry;
+    // The limits every step runs under; cases about limits lower them.
+    ValidateOptions options;
     std::string manifest_old = kManifestOld;
     std::string manifest_new = kManifestNew;
     std::string content = kContent;
@@ -92,12 +98,6 @@ struct Fixture {
         text.replace(at, from.size(), to);
     }
 };
-
-LoadOptions text_format() {
-    LoadOptions options;
-    options.format = InputFormat::text;
-    return options;
-}
 
 struct Outcome {
     std::vector<Diagnostic> target;   // registry and manifests
@@ -118,7 +118,8 @@ Outcome run(const Fixture& f) {
     std::vector<SensorManifest> manifests;
     manifests.push_back(std::move(*old_build.value));
     manifests.push_back(std::move(*new_build.value));
-    auto target = ValidationTarget::create(std::move(*registry.value), std::move(manifests));
+    auto target =
+        ValidationTarget::create(std::move(*registry.value), std::move(manifests), f.options);
     outcome.target = target.diagnostics;
     outcome.target_ok = target.ok();
     if (!target.ok()) {
@@ -126,12 +127,13 @@ Outcome run(const Fixture& f) {
     }
     auto content = parse_content(f.content, "content.txtpb", text_format());
     REQUIRE(content.ok());
-    auto validated = validate_content(*content.value, *target.value);
+    auto validated = validate_content(*content.value, *target.value, f.options);
     outcome.content = validated.diagnostics;
     outcome.passed = validated.ok();
     auto compiled = compile(*content.value);
     if (compiled.ok()) {
-        auto as_blob = validate_blob(compiled.value->bytes, "content.rwc", *target.value);
+        auto as_blob =
+            validate_blob(compiled.value->bytes, "content.rwc", *target.value, f.options);
         outcome.blob = as_blob.diagnostics;
         CHECK(as_blob.ok() == validated.ok());
     }
@@ -154,22 +156,6 @@ std::string describe(const std::vector<Diagnostic>& diagnostics) {
     return out;
 }
 
-// 1-based line and column of the first occurrence of `marker` at or after
-// the start of line `from_line`.
-std::pair<uint32_t, uint32_t> position_of(const std::string& text, const std::string& marker) {
-    const size_t offset = text.find(marker);
-    REQUIRE(offset != std::string::npos);
-    uint32_t line = 1;
-    size_t line_start = 0;
-    for (size_t i = 0; i < offset; ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            line_start = i + 1;
-        }
-    }
-    return {line, static_cast<uint32_t>(offset - line_start + 1)};
-}
-
 enum class Where { content, registry, manifest_old, manifest_new };
 
 struct Case {
@@ -179,6 +165,8 @@ struct Case {
     // finding must be, and its severity.
     std::vector<Code> expected;
     Where where;
+    // Where the first finding starts; empty for a finding on the file as a
+    // whole (line and column 0).
     std::string marker;
     Severity severity = Severity::error;
     // For findings that name them.
@@ -208,11 +196,17 @@ std::vector<Case> cases() {
          "c",
          2u,
          "1.0.0"},
-        {"a template type with more fields than the build supplies inputs",
-         [](F&) {},
-         {},
+        {"a template type with more fields than the build supplies inputs, wildcards on the "
+         "missing ones",
+         [](F&) {},  // both builds: instance 2 has a wildcard on field c
+         {Code::field_count_exceeds_inputs},
          Where::content,
-         ""},
+         "instances {\n  id: 2",
+         Severity::error,
+         2u,
+         "",
+         std::nullopt,
+         "1.0.0"},
         {"a template type the build cannot evaluate",
          [](F& f) {
              f.content +=
@@ -780,7 +774,25 @@ std::vector<Case> cases() {
          std::nullopt,
          "2.0.0"},
         // RW07xx: limits.
-        {"a set larger than the validator allows", [](F&) {}, {}, Where::content, ""},
+        {"a registry with more template types than the limit",
+         [](F& f) { f.options.limits.max_template_types_incl = 2; },
+         {Code::too_many_template_types},
+         Where::registry,
+         ""},  // the registry as a whole
+        {"a template type with more fields than the limit",
+         [](F& f) { f.options.limits.max_fields_per_template_type_incl = 6; },
+         {Code::too_many_fields},
+         Where::registry,
+         "template_types {\n  id: 1"},
+        {"a set larger than the validator allows",
+         [](F& f) { f.options.limits.max_content_set_size_incl = 1; },
+         {Code::set_too_large},
+         Where::content,
+         "criteria { field: \"e\"",
+         Severity::error,
+         1u,
+         "e",
+         3u},
         {"a regex longer than the limit",
          [](F& f) {
              F::replace(
@@ -847,6 +859,29 @@ const char* file_of(Where where) {
     return "content.txtpb";
 }
 
+// Applies the case to the valid fixture and runs every step on the result.
+Outcome run_case(const Case& c, Fixture& f) {
+    // Instance 2 ("three") needs build 2.0.0; cases about the range itself
+    // or about build 1.0.0 keep both builds.
+    const bool needs_old_build = std::find_if(c.expected.begin(), c.expected.end(), [](Code code) {
+                                     return code == Code::criterion_on_unsupplied_input ||
+                                            code == Code::template_type_unsupported ||
+                                            code == Code::sensor_range_targets_no_build ||
+                                            code == Code::sensor_range_inverted ||
+                                            code == Code::field_count_exceeds_inputs ||
+                                            code == Code::duplicate_instance;
+                                 }) != c.expected.end();
+    c.mutate(f);
+    if (!needs_old_build && f.content.find("min: \"1.0.0\" max: \"2.0.0\"") != std::string::npos) {
+        f.only_new_build();
+    }
+    return run(f);
+}
+
+const std::vector<Diagnostic>& found_in(const Case& c, const Outcome& outcome) {
+    return c.where == Where::content ? outcome.content : outcome.target;
+}
+
 }  // namespace
 
 TEST_CASE("the fixture passes with no findings") {
@@ -862,30 +897,12 @@ TEST_CASE("the fixture passes with no findings") {
 
 TEST_CASE("each finding, with its code, severity and location") {
     for (const Case& c : cases()) {
-        if (c.expected.empty()) {
-            continue;  // covered by its own test case below
-        }
         DYNAMIC_SECTION(c.name) {
+            REQUIRE_FALSE(c.expected.empty());  // a row that expects nothing tests nothing
             Fixture f;
-            // Instance 2 ("three") needs build 2.0.0; cases about the range
-            // itself or about build 1.0.0 keep both builds.
-            const bool needs_old_build =
-                std::find_if(c.expected.begin(), c.expected.end(), [](Code code) {
-                    return code == Code::criterion_on_unsupplied_input ||
-                           code == Code::template_type_unsupported ||
-                           code == Code::sensor_range_targets_no_build ||
-                           code == Code::sensor_range_inverted ||
-                           code == Code::field_count_exceeds_inputs ||
-                           code == Code::duplicate_instance;
-                }) != c.expected.end();
-            c.mutate(f);
-            if (!needs_old_build &&
-                f.content.find("min: \"1.0.0\" max: \"2.0.0\"") != std::string::npos) {
-                f.only_new_build();
-            }
-            const Outcome outcome = run(f);
+            const Outcome outcome = run_case(c, f);
             const bool in_target = c.where != Where::content;
-            const auto& found = in_target ? outcome.target : outcome.content;
+            const auto& found = found_in(c, outcome);
             INFO(describe(outcome.target) << describe(outcome.content));
             CHECK(codes(found) == std::multiset<Code>(c.expected.begin(), c.expected.end()));
             if (!in_target) {
@@ -899,7 +916,9 @@ TEST_CASE("each finding, with its code, severity and location") {
                               [&](const Diagnostic& d) { return d.code == c.expected[0]; });
             CHECK(first.severity == c.severity);
             CHECK(first.location.file == file_of(c.where));
-            const auto [line, column] = position_of(text_of(f, c.where), c.marker);
+            const auto [line, column] = c.marker.empty()
+                                            ? std::pair<uint32_t, uint32_t>{0, 0}
+                                            : position_of(text_of(f, c.where), c.marker);
             CHECK(first.location.line == line);
             CHECK(first.location.column == column);
             CHECK(first.instance_id == c.instance_id);
@@ -907,76 +926,42 @@ TEST_CASE("each finding, with its code, severity and location") {
             CHECK(first.field_index == c.field_index);
             CHECK(first.sensor_version == c.sensor_version);
             if (!in_target) {
-                CHECK(first.location.blob_offset.has_value());
+                // The same finding from the blob alone, at the same byte.
+                const auto from_blob =
+                    std::find_if(outcome.blob.begin(), outcome.blob.end(),
+                                 [&](const Diagnostic& d) { return d.code == c.expected[0]; });
+                REQUIRE(from_blob != outcome.blob.end());
+                REQUIRE(first.location.blob_offset.has_value());
+                CHECK(first.location.blob_offset == from_blob->location.blob_offset);
+                CHECK(from_blob->location.file == "content.rwc");
                 CHECK(outcome.passed == (first.severity != Severity::error));
             }
         }
     }
 }
 
-TEST_CASE("RW0302 alone: more fields than inputs, wildcards on the missing ones") {
+TEST_CASE("RW0302 says what the template type declares and what the build supplies") {
     Fixture f;  // both builds: instance 2 has a wildcard on field c
     const Outcome outcome = run(f);
-    CHECK(outcome.target.empty());
     REQUIRE(codes(outcome.content) == std::multiset<Code>{Code::field_count_exceeds_inputs});
     const Diagnostic& d = outcome.content[0];
-    CHECK(d.instance_id == 2u);
-    CHECK(d.sensor_version == "1.0.0");
-    const auto [line, column] = position_of(f.content, "instances {\n  id: 2");
-    CHECK(d.location.line == line);
-    CHECK(d.location.column == column);
     CHECK_THAT(d.message, Catch::Contains("declares 3 fields") && Catch::Contains("supplies 2"));
     CHECK_THAT(d.help, Catch::Contains("2.0.0"));
-    CHECK_FALSE(outcome.passed);
 }
 
-TEST_CASE("RW0703: a set larger than the validator's limit") {
-    Fixture g;
-    g.only_new_build();
-    auto registry = parse_registry(g.registry, "registry.txtpb", text_format());
-    auto build = parse_manifest(g.manifest_new, "new.txtpb", text_format());
-    REQUIRE(registry.ok());
-    REQUIRE(build.ok());
-    std::vector<SensorManifest> manifests;
-    manifests.push_back(std::move(*build.value));
-    ValidateOptions options;
-    options.limits.max_content_set_size_incl = 1;
-    auto target =
-        ValidationTarget::create(std::move(*registry.value), std::move(manifests), options);
-    REQUIRE(target.ok());
-    auto content = parse_content(g.content, "content.txtpb", text_format());
-    REQUIRE(content.ok());
-    auto validated = validate_content(*content.value, *target.value, options);
-    CHECK_FALSE(validated.ok());
-    REQUIRE(codes(validated.diagnostics) == std::multiset<Code>{Code::set_too_large});
-    const auto [line, column] = position_of(g.content, "criteria { field: \"e\"");
-    CHECK(validated.diagnostics[0].location.line == line);
-    CHECK(validated.diagnostics[0].location.column == column);
-    options.limits.max_content_set_size_incl = 2;
-    CHECK(validate_content(*content.value, *target.value, options).ok());
-}
-
-TEST_CASE("RW0701 and RW0702: registry limits are inclusive") {
-    auto registry = parse_registry(kRegistry, "registry.txtpb", text_format());
-    REQUIRE(registry.ok());
-    ValidateOptions options;
-    options.limits.max_template_types_incl = 3;
-    options.limits.max_fields_per_template_type_incl = 7;
-    CHECK(ValidationTarget::create(*registry.value, {}, options).diagnostics.empty());
-
-    options.limits.max_template_types_incl = 2;
-    auto too_many_types = ValidationTarget::create(*registry.value, {}, options);
-    CHECK_FALSE(too_many_types.ok());
-    REQUIRE(codes(too_many_types.diagnostics) ==
-            std::multiset<Code>{Code::too_many_template_types});
-    CHECK(too_many_types.diagnostics[0].location.file == "registry.txtpb");
-
-    options.limits.max_template_types_incl = 3;
-    options.limits.max_fields_per_template_type_incl = 6;
-    auto too_many_fields = ValidationTarget::create(*registry.value, {}, options);
-    CHECK_FALSE(too_many_fields.ok());
-    REQUIRE(codes(too_many_fields.diagnostics) == std::multiset<Code>{Code::too_many_fields});
-    CHECK(too_many_fields.diagnostics[0].location.line == 1);
+// The table lowers each limit one below the fixture; at the limit itself
+// there is no finding.
+TEST_CASE("RW0701, RW0702 and RW0703: validator limits are inclusive") {
+    Fixture f;
+    f.only_new_build();
+    f.options.limits.max_template_types_incl = 3;
+    f.options.limits.max_fields_per_template_type_incl = 7;
+    f.options.limits.max_content_set_size_incl = 2;
+    const Outcome outcome = run(f);
+    INFO(describe(outcome.target) << describe(outcome.content));
+    CHECK(outcome.target.empty());
+    CHECK(outcome.content.empty());
+    CHECK(outcome.passed);
 }
 
 TEST_CASE("RW0413 and others pass once the registry allows them: the nearest valid variants") {
@@ -1000,12 +985,22 @@ TEST_CASE("RW0413 and others pass once the registry allows them: the nearest val
 TEST_CASE("a registry with errors yields no target; manifest errors still do") {
     Fixture f;
     f.registry += "template_types { id: 1 version: 1 }\n";
-    CHECK_FALSE(run(f).target_ok);
+    const Outcome broken_registry = run(f);
+    CHECK_FALSE(broken_registry.target_ok);
+    REQUIRE(codes(broken_registry.target) == std::multiset<Code>{Code::template_type_duplicate});
+    CHECK(broken_registry.target[0].location.file == "registry.txtpb");
+    CHECK(broken_registry.target[0].location.line ==
+          position_of(f.registry, "template_types { id: 1 version: 1 }").first);
+    CHECK(broken_registry.content.empty());
+
     Fixture g;
     g.manifest_new += "template_types { id: 8 version: 1 input_types: [TYPE_UINT] }\n";
     const Outcome outcome = run(g);
     CHECK(outcome.target_ok);
-    CHECK(has_errors(outcome.target));
+    REQUIRE(codes(outcome.target) == std::multiset<Code>{Code::manifest_template_type_unknown});
+    CHECK(outcome.target[0].location.file == "new.txtpb");
+    CHECK(outcome.target[0].location.line ==
+          position_of(g.manifest_new, "template_types { id: 8").first);
 }
 
 TEST_CASE("the examples: good content passes, the Channel 291 content does not") {
@@ -1034,7 +1029,21 @@ TEST_CASE("the examples: good content passes, the Channel 291 content does not")
         CHECK_FALSE(validated.ok());
         size_t rule_291 = 0;
         size_t count_mismatch = 0;
+        // Instances 4 and 5 put criteria on field 20, at these lines; every
+        // named_pipe_ipc instance has the count mismatch, at its start.
+        std::multiset<std::pair<uint32_t, uint32_t>> rule_291_at = {{114, 3}, {140, 3}};
+        std::multiset<std::pair<uint32_t, uint32_t>> mismatch_at = {
+            {12, 1}, {38, 1}, {64, 1}, {90, 1}, {116, 1}};
         for (const Diagnostic& d : validated.diagnostics) {
+            CHECK_THAT(d.location.file, Catch::EndsWith("examples/channel-291/content-new.txtpb"));
+            const std::pair<uint32_t, uint32_t> at{d.location.line, d.location.column};
+            auto& expected_at =
+                d.code == Code::criterion_on_unsupplied_input ? rule_291_at : mismatch_at;
+            const auto found = expected_at.find(at);
+            CHECK(found != expected_at.end());
+            if (found != expected_at.end()) {
+                expected_at.erase(found);
+            }
             if (d.code == Code::criterion_on_unsupplied_input) {
                 ++rule_291;
                 CHECK(d.field_index == 20u);
@@ -1048,6 +1057,8 @@ TEST_CASE("the examples: good content passes, the Channel 291 content does not")
         }
         CHECK(rule_291 == 2);        // the two new instances
         CHECK(count_mismatch == 5);  // every named_pipe_ipc instance
+        CHECK(rule_291_at.empty());
+        CHECK(mismatch_at.empty());
     }
     SECTION("the earlier content has the count mismatch but no criterion on field 21") {
         auto content = load_content(source_path("examples/channel-291/content-earlier.txtpb"));
@@ -1061,14 +1072,19 @@ TEST_CASE("the examples: good content passes, the Channel 291 content does not")
     }
 }
 
+// Coverage is what the table's cases really produce: a code counts only when
+// a case expects it and running the case yields exactly the codes it
+// expects. Deleting a case, or breaking the check behind it, fails here.
 TEST_CASE("every validation code has a case") {
     std::set<Code> covered;
     for (const Case& c : cases()) {
-        covered.insert(c.expected.begin(), c.expected.end());
+        Fixture f;
+        const std::multiset<Code> produced = codes(found_in(c, run_case(c, f)));
+        if (!c.expected.empty() &&
+            produced == std::multiset<Code>(c.expected.begin(), c.expected.end())) {
+            covered.insert(produced.begin(), produced.end());
+        }
     }
-    // These have test cases of their own, below the table.
-    covered.insert({Code::field_count_exceeds_inputs, Code::set_too_large,
-                    Code::too_many_template_types, Code::too_many_fields});
     std::string missing;
     for (const CodeInfo& info : all_codes()) {
         const auto number = static_cast<uint16_t>(info.code);
@@ -1076,6 +1092,6 @@ TEST_CASE("every validation code has a case") {
             missing += code_id(info.code) + " ";
         }
     }
-    INFO("codes without a test: " << missing);
+    INFO("codes without a passing case: " << missing);
     CHECK(missing.empty());
 }

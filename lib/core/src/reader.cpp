@@ -15,10 +15,6 @@ using core::load_u16;
 using core::load_u32;
 using core::load_u64;
 
-constexpr uint64_t align_up(uint64_t value, uint64_t alignment) {
-    return (value + alignment - 1) & ~(alignment - 1);
-}
-
 struct ReadErrorText {
     const char* name;
     const char* message;
@@ -80,7 +76,8 @@ class Reader {
                                                        uint64_t offset);
     bool read_scalar_set(uint32_t record, Kind kind, uint32_t data, uint32_t length,
                          uint32_t count);
-    bool read_byte_set(uint32_t record, uint32_t data, uint32_t length, uint32_t count, bool text);
+    bool read_byte_set(uint32_t record, uint32_t data, uint32_t length, uint32_t count, bool text,
+                       bool fold);
     bool read_ip_set(uint32_t record, uint32_t data, uint32_t length, uint32_t count);
 
     const uint8_t* data_;
@@ -282,29 +279,28 @@ bool Reader::read_scalar_set(uint32_t record, Kind kind, uint32_t data, uint32_t
     return true;
 }
 
-// Lexicographic byte order; a proper prefix sorts first. <0, 0 or >0.
-// Members are short: eight bytes at a time, compared as big-endian words,
-// beats a call to memcmp.
-inline int compare_bytes(const uint8_t* a, uint32_t a_size, const uint8_t* b, uint32_t b_size) {
+// compare_members' order. Members are short: eight bytes at a time, compared
+// as big-endian words, beats a call to memcmp. A case-insensitive set is in
+// folded order, and the equal 8-byte words skipped here fold equal too.
+inline int compare_bytes(const uint8_t* a, uint32_t a_size, const uint8_t* b, uint32_t b_size,
+                         bool fold) {
     const uint32_t common = a_size < b_size ? a_size : b_size;
     uint32_t i = 0;
     for (; common - i >= 8; i += 8) {
         const uint64_t x = load_u64(a + i);
         const uint64_t y = load_u64(b + i);
         if (x != y) {
+            if (fold) {
+                break;
+            }
             return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
         }
     }
-    for (; i < common; ++i) {
-        if (a[i] != b[i]) {
-            return a[i] < b[i] ? -1 : 1;
-        }
-    }
-    return a_size < b_size ? -1 : (a_size > b_size ? 1 : 0);
+    return compare_members(a + i, a_size - i, b + i, b_size - i, fold);
 }
 
 bool Reader::read_byte_set(uint32_t record, uint32_t data, uint32_t length, uint32_t count,
-                           bool text) {
+                           bool text, bool fold) {
     const uint64_t base = pool_offset_ + data;
     uint64_t position = 0;
     const uint8_t* previous = nullptr;
@@ -332,7 +328,7 @@ bool Reader::read_byte_set(uint32_t record, uint32_t data, uint32_t length, uint
             return false;
         }
         if (previous != nullptr) {
-            const int order = compare_bytes(previous, previous_size, member, size);
+            const int order = compare_bytes(previous, previous_size, member, size, fold);
             if (!check(order <= 0, ReadError::set_unsorted, base + position) ||
                 !check(order != 0, ReadError::set_duplicate, base + position)) {
                 return false;
@@ -434,7 +430,8 @@ bool Reader::read_criterion(uint32_t table_index, uint32_t position) {
         case Kind::ip:
             return read_ip_set(record, data, length, count);
         default:
-            return read_byte_set(record, data, length, count, text);
+            return read_byte_set(record, data, length, count, text,
+                                 (flags & kFlagCaseInsensitive) != 0);
     }
 }
 

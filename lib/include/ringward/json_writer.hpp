@@ -55,6 +55,16 @@ class JsonWriter {
     bool after_key_ = false;
 };
 
+enum class EscapeStyle {
+    // A JSON string: control bytes as \u00XX, and each byte that is not
+    // UTF-8 as U+FFFD, so the document stays valid JSON.
+    json,
+    // A C string for people: control bytes as \xXX, other bytes as they are.
+    c,
+};
+// Appends `text` between double quotes, with '"', '\\', newline, carriage
+// return and tab as their short escapes and the rest as `style` says.
+void append_quoted(std::string& out, std::string_view text, EscapeStyle style);
 // Appends `text` as a JSON string literal, quotes included.
 void append_json_string(std::string& out, std::string_view text);
 

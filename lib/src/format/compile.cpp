@@ -134,6 +134,20 @@ class Compiler {
     std::vector<uint32_t> order_by_id();
     void instance(size_t i);
     void criterion(size_t i, size_t k);
+    void wildcard(size_t i, size_t k, const v1::Criterion& c);
+    std::optional<Kind> kind_of_values(size_t i, size_t k, const v1::Criterion& c);
+    bool check_value_count(size_t i, size_t k, const v1::Criterion& c, Op op);
+    void check_values(size_t i, size_t k, const v1::Criterion& c, Op op, Kind kind);
+    void write_criterion(size_t i, size_t k, const v1::Criterion& c, Op op, Kind kind);
+    // Drops the writer when findings were added since `before`: nothing
+    // more is written, everything is still checked. Whether it dropped it.
+    bool failed_since(size_t before) {
+        if (findings_.size() > before) {
+            writer_.reset();
+            return true;
+        }
+        return false;
+    }
     void write_set(size_t i, size_t k, const v1::Criterion& c, Kind kind);
 
     const ContentSource& source_;
@@ -228,14 +242,6 @@ void Compiler::instance(size_t i) {
 void Compiler::criterion(size_t i, size_t k) {
     const auto& c = message_.instances(static_cast<int>(i)).criteria(static_cast<int>(k));
     const size_t errors_before = findings_.size();
-    const auto failed = [&] {
-        if (findings_.size() > errors_before) {
-            writer_.reset();
-            return true;
-        }
-        return false;
-    };
-
     if (c.field().empty()) {
         report_criterion(Code::field_name_missing, "criterion names no field", i, k, std::nullopt,
                          "add field: \"<name>\" with the template type field it constrains");
@@ -249,17 +255,8 @@ void Compiler::criterion(size_t i, size_t k) {
                          "field names are identifiers");
     }
     if (c.wildcard()) {
-        if (c.op() != v1::OP_UNSPECIFIED || c.values_size() > 0 || c.case_insensitive()) {
-            report_criterion(
-                Code::wildcard_with_operator,
-                fmt::format("criterion on '{}' is a wildcard and also sets {}", c.field(),
-                            c.op() != v1::OP_UNSPECIFIED
-                                ? "an operator"
-                                : (c.values_size() > 0 ? "values" : "case_insensitive")),
-                i, k, std::nullopt,
-                "keep either wildcard: true alone, or an operator with its values");
-        }
-        if (!failed() && writer_) {
+        wildcard(i, k, c);
+        if (!failed_since(errors_before) && writer_) {
             writer_->add_wildcard(c.field());
         }
         return;
@@ -268,7 +265,7 @@ void Compiler::criterion(size_t i, size_t k) {
         report_criterion(
             Code::operator_missing, fmt::format("criterion on '{}' has no operator", c.field()), i,
             k, std::nullopt, "set op (e.g. op: OP_EQ) or, to match anything, wildcard: true");
-        failed();
+        failed_since(errors_before);
         return;
     }
     if (!v1::Operator_IsValid(c.op())) {
@@ -277,41 +274,12 @@ void Compiler::criterion(size_t i, size_t k) {
                                      "ringward knows",
                                      c.field(), static_cast<int>(c.op())),
                          i, k);
-        failed();
+        failed_since(errors_before);
         return;
     }
     const Op op = static_cast<Op>(c.op());
-
-    // The values: each sets a kind, all the same kind, as many as op takes.
-    std::optional<Kind> kind;
-    for (size_t v = 0; v < static_cast<size_t>(c.values_size()); ++v) {
-        const auto this_kind = value_kind(c.values(static_cast<int>(v)));
-        if (!this_kind) {
-            report_criterion(Code::value_kind_missing, "value sets no kind", i, k, v,
-                             "write the value as one of int, uint, bool, string, bytes, enum, ip");
-        } else if (!kind) {
-            kind = this_kind;
-        } else if (*kind != *this_kind) {
-            report_criterion(Code::value_kinds_mixed,
-                             fmt::format("value is {} but the criterion's first value is {}",
-                                         format::kind_name(*this_kind), format::kind_name(*kind)),
-                             i, k, v, "give every value of one criterion the same kind");
-        }
-    }
-    const auto count = static_cast<size_t>(c.values_size());
-    const bool count_ok = op == Op::range ? count == 2 : op == Op::in ? count >= 1 : count == 1;
-    if (!count_ok) {
-        report_criterion(Code::value_count,
-                         fmt::format("operator {} on '{}' has {} value{}", format::op_name(op),
-                                     c.field(), count, count == 1 ? "" : "s"),
-                         i, k, std::nullopt,
-                         fmt::format("{} takes {}", format::op_name(op), value_count_rule(op)));
-    } else if (op == Op::in && count > limits_.max_blob_set_size_incl) {
-        report_criterion(Code::format_limit,
-                         fmt::format("the set on '{}' has {} members; the limit is {}", c.field(),
-                                     count, limits_.max_blob_set_size_incl),
-                         i, k);
-    }
+    const std::optional<Kind> kind = kind_of_values(i, k, c);
+    const bool count_ok = check_value_count(i, k, c, op);
     if (kind && !format::op_takes_kind(op, *kind)) {
         report_criterion(Code::operator_kind_mismatch,
                          fmt::format("operator {} cannot take a {} value", format::op_name(op),
@@ -329,6 +297,73 @@ void Compiler::criterion(size_t i, size_t k) {
             "case_insensitive applies to string values with eq, ne, in, prefix, "
             "suffix, contains, glob and regex");
     }
+    if (kind) {
+        check_values(i, k, c, op, *kind);
+    }
+    if (failed_since(errors_before) || !writer_ || !kind) {
+        return;
+    }
+    write_criterion(i, k, c, op, *kind);
+    failed_since(errors_before);  // a set with a duplicate
+}
+
+void Compiler::wildcard(size_t i, size_t k, const v1::Criterion& c) {
+    if (c.op() != v1::OP_UNSPECIFIED || c.values_size() > 0 || c.case_insensitive()) {
+        report_criterion(Code::wildcard_with_operator,
+                         fmt::format("criterion on '{}' is a wildcard and also sets {}", c.field(),
+                                     c.op() != v1::OP_UNSPECIFIED
+                                         ? "an operator"
+                                         : (c.values_size() > 0 ? "values" : "case_insensitive")),
+                         i, k, std::nullopt,
+                         "keep either wildcard: true alone, or an operator with its values");
+    }
+}
+
+// The kind of the values: each sets one, all the same. Nullopt when none
+// does.
+std::optional<Kind> Compiler::kind_of_values(size_t i, size_t k, const v1::Criterion& c) {
+    std::optional<Kind> kind;
+    for (size_t v = 0; v < static_cast<size_t>(c.values_size()); ++v) {
+        const auto this_kind = value_kind(c.values(static_cast<int>(v)));
+        if (!this_kind) {
+            report_criterion(Code::value_kind_missing, "value sets no kind", i, k, v,
+                             "write the value as one of int, uint, bool, string, bytes, enum, ip");
+        } else if (!kind) {
+            kind = this_kind;
+        } else if (*kind != *this_kind) {
+            report_criterion(Code::value_kinds_mixed,
+                             fmt::format("value is {} but the criterion's first value is {}",
+                                         format::kind_name(*this_kind), format::kind_name(*kind)),
+                             i, k, v, "give every value of one criterion the same kind");
+        }
+    }
+    return kind;
+}
+
+// As many values as the operator takes, and a set within the format's
+// limit. Whether the count suits the operator.
+bool Compiler::check_value_count(size_t i, size_t k, const v1::Criterion& c, Op op) {
+    const auto count = static_cast<size_t>(c.values_size());
+    const bool count_ok = op == Op::range ? count == 2 : op == Op::in ? count >= 1 : count == 1;
+    if (!count_ok) {
+        report_criterion(Code::value_count,
+                         fmt::format("operator {} on '{}' has {} value{}", format::op_name(op),
+                                     c.field(), count, count == 1 ? "" : "s"),
+                         i, k, std::nullopt,
+                         fmt::format("{} takes {}", format::op_name(op), value_count_rule(op)));
+    } else if (op == Op::in && count > limits_.max_blob_set_size_incl) {
+        report_criterion(Code::format_limit,
+                         fmt::format("the set on '{}' has {} members; the limit is {}", c.field(),
+                                     count, limits_.max_blob_set_size_incl),
+                         i, k);
+    }
+    return count_ok;
+}
+
+// Each value on its own: IP text that parses, byte strings within the
+// format's length limit.
+void Compiler::check_values(size_t i, size_t k, const v1::Criterion& c, Op op, Kind kind) {
+    const auto count = static_cast<size_t>(c.values_size());
     if (kind == Kind::ip) {
         // eq and ne compare single addresses; networks belong to
         // cidr_contains and in.
@@ -364,22 +399,21 @@ void Compiler::criterion(size_t i, size_t k) {
             }
         }
     }
-    if (failed() || !writer_ || !kind) {
-        return;
-    }
+}
 
+// Writes a criterion that passed every check.
+void Compiler::write_criterion(size_t i, size_t k, const v1::Criterion& c, Op op, Kind kind) {
     const auto& first = c.values(0);
     if (op == Op::in) {
-        write_set(i, k, c, *kind);
-        failed();
+        write_set(i, k, c, kind);
     } else if (op == Op::range) {
-        writer_->add_range(c.field(), *kind, scalar_of(first), scalar_of(c.values(1)));
-    } else if (*kind == Kind::ip) {
+        writer_->add_range(c.field(), kind, scalar_of(first), scalar_of(c.values(1)));
+    } else if (kind == Kind::ip) {
         writer_->add_ip(c.field(), op, *parse_ip(first.ip(), op == Op::cidr_contains));
-    } else if (format::op_kind_uses_pool(op, *kind)) {
-        writer_->add_bytes(c.field(), op, *kind, text_of(first), c.case_insensitive());
+    } else if (format::op_kind_uses_pool(op, kind)) {
+        writer_->add_bytes(c.field(), op, kind, text_of(first), c.case_insensitive());
     } else {
-        writer_->add_scalar(c.field(), op, *kind, scalar_of(first));
+        writer_->add_scalar(c.field(), op, kind, scalar_of(first));
     }
 }
 

@@ -14,31 +14,8 @@ using format::Kind;
 using format::Op;
 
 std::string quoted(std::string_view text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        const auto b = static_cast<unsigned char>(c);
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (b < 0x20 || b == 0x7f) {
-                    out += fmt::format("\\x{:02x}", b);
-                } else {
-                    out.push_back(c);
-                }
-        }
-    }
-    out += '"';
+    std::string out;
+    util::append_quoted(out, text, util::EscapeStyle::c);
     return out;
 }
 

@@ -100,8 +100,7 @@ void BlobWriter::add_instance(uint32_t id, uint32_t template_type_id,
 }
 
 uint32_t BlobWriter::add_pool_item(std::string_view bytes) {
-    const size_t start =
-        (pool_.size() + format::kPoolAlignment - 1) & ~size_t{format::kPoolAlignment - 1};
+    const auto start = static_cast<size_t>(format::align_up(pool_.size(), format::kPoolAlignment));
     pool_.resize(start, 0);
     pool_.insert(pool_.end(), bytes.begin(), bytes.end());
     return to_u32(start);
@@ -203,10 +202,16 @@ BlobWriter::Duplicate BlobWriter::add_scalar_set(std::string_view field, Kind ki
 BlobWriter::Duplicate BlobWriter::add_byte_set(std::string_view field, Kind kind,
                                                std::span<const std::string_view> members,
                                                bool case_insensitive) {
-    // std::string_view orders bytes as unsigned char, shorter prefix first:
-    // the format's order.
-    const auto duplicate = sort_members(
-        order_, members.size(), [&](size_t a, size_t b) { return members[a] < members[b]; });
+    // The format's order; a case-insensitive set in folded order, so two
+    // members that differ only in case are a duplicate.
+    const auto as_bytes = [](std::string_view s) {
+        return reinterpret_cast<const uint8_t*>(s.data());
+    };
+    const auto duplicate = sort_members(order_, members.size(), [&](size_t a, size_t b) {
+        return format::compare_members(as_bytes(members[a]), to_u32(members[a].size()),
+                                       as_bytes(members[b]), to_u32(members[b].size()),
+                                       case_insensitive) < 0;
+    });
     if (duplicate) {
         return duplicate;
     }
@@ -214,9 +219,8 @@ BlobWriter::Duplicate BlobWriter::add_byte_set(std::string_view field, Kind kind
     for (const size_t i : order_) {
         append_u32(data, to_u32(members[i].size()));
         data.append(members[i]);
-        data.resize(
-            (data.size() + format::kByteSetAlignment - 1) & ~size_t{format::kByteSetAlignment - 1},
-            '\0');
+        data.resize(static_cast<size_t>(format::align_up(data.size(), format::kByteSetAlignment)),
+                    '\0');
     }
     add_set(field, kind, members.size(), data, case_insensitive);
     return std::nullopt;
@@ -246,8 +250,7 @@ BlobWriter::Duplicate BlobWriter::add_ip_set(std::string_view field,
 }
 
 std::vector<uint8_t> BlobWriter::finish() {
-    pool_.resize((pool_.size() + format::kPoolAlignment - 1) & ~size_t{format::kPoolAlignment - 1},
-                 0);
+    pool_.resize(static_cast<size_t>(format::align_up(pool_.size(), format::kPoolAlignment)), 0);
     const size_t criteria_offset = format::kHeaderSize + instances_.size();
     const size_t pool_offset = criteria_offset + criteria_.size();
     const size_t total = pool_offset + pool_.size();

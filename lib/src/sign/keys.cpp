@@ -386,6 +386,94 @@ std::string format_secret_key(const SecretKey& key, const Passphrase* passphrase
     return out;
 }
 
+namespace {
+
+using AskPassphrase = std::function<std::optional<Passphrase>()>;
+
+// The 64 secret bytes of an "encryption: none" file.
+Result<std::vector<uint8_t>> read_plain_secret(const KeyFile& f, const std::string& file,
+                                               const std::string& secret_text) {
+    auto bytes = from_base64(secret_text, kSecretBytes);
+    if (!bytes) {
+        return Result<std::vector<uint8_t>>::failure(
+            malformed(file, line_of(f, "secret-key"), "the secret key is not 64 bytes of base64"));
+    }
+    return Result<std::vector<uint8_t>>::success(std::move(*bytes));
+}
+
+// The 64 secret bytes of an encrypted file: its KDF parameters checked before
+// Argon2id runs, then the key unsealed with the passphrase `ask` gives.
+Result<std::vector<uint8_t>> open_sealed_secret(const KeyFile& f, const std::string& file,
+                                                const KeyId& id, const std::string& secret_text,
+                                                const AskPassphrase& ask) {
+    using SecretResult = Result<std::vector<uint8_t>>;
+    std::vector<Diagnostic> errors;
+    const auto ops_text = required(f, "kdf-opslimit", file, &errors);
+    const auto mem_text = required(f, "kdf-memlimit", file, &errors);
+    const auto salt_text = required(f, "kdf-salt", file, &errors);
+    const auto nonce_text = required(f, "nonce", file, &errors);
+    if (!errors.empty()) {
+        return SecretResult::failure(std::move(errors));
+    }
+    const auto opslimit = parse_u64(*ops_text);
+    const auto memlimit = parse_u64(*mem_text);
+    const auto salt = from_base64(*salt_text, crypto_pwhash_SALTBYTES);
+    const auto nonce = from_base64(*nonce_text, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+    const auto sealed =
+        from_base64(secret_text, kSecretBytes + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+    // Bounds on the KDF parameters keep a crafted file from making Argon2id
+    // run for hours or take all memory.
+    const bool ops_ok = opslimit && *opslimit >= crypto_pwhash_OPSLIMIT_MIN &&
+                        *opslimit <= crypto_pwhash_OPSLIMIT_SENSITIVE;
+    const bool mem_ok = memlimit && *memlimit >= crypto_pwhash_MEMLIMIT_MIN &&
+                        *memlimit <= crypto_pwhash_MEMLIMIT_SENSITIVE;
+    if (!ops_ok || !mem_ok) {
+        return SecretResult::failure(malformed(
+            file, line_of(f, ops_ok ? "kdf-memlimit" : "kdf-opslimit"),
+            "the key derivation parameters are outside libsodium's interactive to sensitive "
+            "range"));
+    }
+    if (!salt || !nonce || !sealed) {
+        return SecretResult::failure(
+            malformed(file, line_of(f, !salt ? "kdf-salt" : (!nonce ? "nonce" : "secret-key")),
+                      "a salt, nonce or secret key is not base64 of its length"));
+    }
+    std::optional<Passphrase> passphrase = ask ? ask() : std::nullopt;
+    if (!passphrase) {
+        Location at;
+        at.file = file;
+        return SecretResult::failure(make_diagnostic(
+            Code::key_passphrase_missing, "the secret key is encrypted and no passphrase was given",
+            at, "give it at the prompt, or with --passphrase-file or --passphrase-env"));
+    }
+    uint8_t wrapping[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+    if (crypto_pwhash(wrapping, sizeof(wrapping), passphrase->text().data(),
+                      passphrase->text().size(), salt->data(), *opslimit,
+                      static_cast<size_t>(*memlimit), crypto_pwhash_ALG_ARGON2ID13) != 0) {
+        return SecretResult::failure(
+            malformed(file, line_of(f, "kdf-memlimit"), "Argon2id could not run: out of memory"));
+    }
+    const auto ad = associated_data(id, *opslimit, *memlimit, *salt);
+    std::vector<uint8_t> secret(kSecretBytes);
+    unsigned long long opened = 0;
+    const int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(
+        secret.data(), &opened, nullptr, sealed->data(), sealed->size(),
+        reinterpret_cast<const uint8_t*>(ad.data()), ad.size(), nonce->data(), wrapping);
+    sodium_memzero(wrapping, sizeof(wrapping));
+    if (rc != 0) {
+        sodium_memzero(secret.data(), secret.size());
+        Location at;
+        at.file = file;
+        return SecretResult::failure(make_diagnostic(
+            Code::key_passphrase_wrong,
+            "the passphrase does not decrypt the secret key (or the file was altered)", at,
+            "check the passphrase"));
+    }
+    return SecretResult::success(std::move(secret));
+}
+
+}  // namespace
+
 Result<SecretKey> parse_secret_key(std::string_view text, std::string file,
                                    const std::function<std::optional<Passphrase>()>& ask) {
     ensure_sodium();
@@ -414,85 +502,20 @@ Result<SecretKey> parse_secret_key(std::string_view text, std::string file,
         return Result<SecretKey>::failure(
             malformed(file, line_of(f, "key-id"), "the key id is not 32 hex digits"));
     }
-
-    std::vector<uint8_t> secret;
-    if (*encryption == kUnencrypted) {
-        auto bytes = from_base64(*secret_text, kSecretBytes);
-        if (!bytes) {
-            return Result<SecretKey>::failure(malformed(
-                file, line_of(f, "secret-key"), "the secret key is not 64 bytes of base64"));
-        }
-        secret = std::move(*bytes);
-    } else if (*encryption == kEncrypted) {
-        const auto ops_text = required(f, "kdf-opslimit", file, &errors);
-        const auto mem_text = required(f, "kdf-memlimit", file, &errors);
-        const auto salt_text = required(f, "kdf-salt", file, &errors);
-        const auto nonce_text = required(f, "nonce", file, &errors);
-        if (!errors.empty()) {
-            return Result<SecretKey>::failure(std::move(errors));
-        }
-        const auto opslimit = parse_u64(*ops_text);
-        const auto memlimit = parse_u64(*mem_text);
-        const auto salt = from_base64(*salt_text, crypto_pwhash_SALTBYTES);
-        const auto nonce = from_base64(*nonce_text, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-        const auto sealed =
-            from_base64(*secret_text, kSecretBytes + crypto_aead_xchacha20poly1305_ietf_ABYTES);
-        // Bounds on the KDF parameters keep a crafted file from making
-        // Argon2id run for hours or take all memory.
-        if (!opslimit || !memlimit || *opslimit < crypto_pwhash_OPSLIMIT_MIN ||
-            *opslimit > crypto_pwhash_OPSLIMIT_SENSITIVE ||
-            *memlimit < crypto_pwhash_MEMLIMIT_MIN ||
-            *memlimit > crypto_pwhash_MEMLIMIT_SENSITIVE) {
-            return Result<SecretKey>::failure(malformed(
-                file, line_of(f, opslimit ? "kdf-memlimit" : "kdf-opslimit"),
-                "the key derivation parameters are outside libsodium's interactive to sensitive "
-                "range"));
-        }
-        if (!salt || !nonce || !sealed) {
-            return Result<SecretKey>::failure(
-                malformed(file, line_of(f, !salt ? "kdf-salt" : (!nonce ? "nonce" : "secret-key")),
-                          "a salt, nonce or secret key is not base64 of its length"));
-        }
-        std::optional<Passphrase> passphrase = ask ? ask() : std::nullopt;
-        if (!passphrase) {
-            Location at;
-            at.file = file;
-            return Result<SecretKey>::failure(make_diagnostic(
-                Code::key_passphrase_missing,
-                "the secret key is encrypted and no passphrase was given", at,
-                "give it at the prompt, or with --passphrase-file or --passphrase-env"));
-        }
-        uint8_t wrapping[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
-        if (crypto_pwhash(wrapping, sizeof(wrapping), passphrase->text().data(),
-                          passphrase->text().size(), salt->data(), *opslimit,
-                          static_cast<size_t>(*memlimit), crypto_pwhash_ALG_ARGON2ID13) != 0) {
-            return Result<SecretKey>::failure(malformed(file, line_of(f, "kdf-memlimit"),
-                                                        "Argon2id could not run: out of memory"));
-        }
-        const auto ad = associated_data(*id, *opslimit, *memlimit, *salt);
-        secret.resize(kSecretBytes);
-        unsigned long long opened = 0;
-        const int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(
-            secret.data(), &opened, nullptr, sealed->data(), sealed->size(),
-            reinterpret_cast<const uint8_t*>(ad.data()), ad.size(), nonce->data(), wrapping);
-        sodium_memzero(wrapping, sizeof(wrapping));
-        if (rc != 0) {
-            sodium_memzero(secret.data(), secret.size());
-            Location at;
-            at.file = file;
-            return Result<SecretKey>::failure(make_diagnostic(
-                Code::key_passphrase_wrong,
-                "the passphrase does not decrypt the secret key (or the file was altered)", at,
-                "check the passphrase"));
-        }
-    } else {
+    if (*encryption != kUnencrypted && *encryption != kEncrypted) {
         return Result<SecretKey>::failure(
             malformed(file, line_of(f, "encryption"),
                       fmt::format("encryption \"{}\" is neither {} nor {}", *encryption, kEncrypted,
                                   kUnencrypted)));
     }
-    auto key = SecretKey::from_bytes(std::span<const uint8_t, 64>(secret.data(), 64));
-    sodium_memzero(secret.data(), secret.size());
+    auto secret = *encryption == kUnencrypted ? read_plain_secret(f, file, *secret_text)
+                                              : open_sealed_secret(f, file, *id, *secret_text, ask);
+    if (!secret.ok()) {
+        return Result<SecretKey>::failure(std::move(secret.diagnostics));
+    }
+    std::vector<uint8_t>& bytes = *secret.value;
+    auto key = SecretKey::from_bytes(std::span<const uint8_t, 64>(bytes.data(), 64));
+    sodium_memzero(bytes.data(), bytes.size());
     if (!key || key->id() != *id) {
         return Result<SecretKey>::failure(malformed(
             file, line_of(f, "secret-key"), "the secret key is not the key the key id names"));

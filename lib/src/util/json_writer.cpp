@@ -68,42 +68,60 @@ std::string to_hex(std::string_view bytes) {
     return out;
 }
 
-void append_json_string(std::string& out, std::string_view text) {
+namespace {
+
+void append_escaped(std::string& out, std::string_view text, EscapeStyle style) {
+    for (const char c : text) {
+        const auto b = static_cast<unsigned char>(c);
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (b < 0x20 || b == 0x7f) {
+                    out += style == EscapeStyle::json ? fmt::format("\\u{:04x}", b)
+                                                      : fmt::format("\\x{:02x}", b);
+                } else {
+                    out.push_back(c);
+                }
+        }
+    }
+}
+
+}  // namespace
+
+void append_quoted(std::string& out, std::string_view text, EscapeStyle style) {
     out.push_back('"');
-    while (!text.empty()) {
-        const size_t bad = utf8_error_offset(text);
-        for (const char c : text.substr(0, bad)) {
-            switch (c) {
-                case '"':
-                    out += "\\\"";
-                    break;
-                case '\\':
-                    out += "\\\\";
-                    break;
-                case '\n':
-                    out += "\\n";
-                    break;
-                case '\r':
-                    out += "\\r";
-                    break;
-                case '\t':
-                    out += "\\t";
-                    break;
-                default:
-                    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-                        out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-                    } else {
-                        out.push_back(c);
-                    }
+    if (style == EscapeStyle::c) {
+        append_escaped(out, text, style);
+    } else {
+        while (!text.empty()) {
+            const size_t bad = utf8_error_offset(text);
+            append_escaped(out, text.substr(0, bad), style);
+            if (bad == text.size()) {
+                break;
             }
+            out += "\\ufffd";
+            text.remove_prefix(bad + 1);
         }
-        if (bad == text.size()) {
-            break;
-        }
-        out += "\\ufffd";
-        text.remove_prefix(bad + 1);
     }
     out.push_back('"');
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+    append_quoted(out, text, EscapeStyle::json);
 }
 
 void JsonWriter::newline() {

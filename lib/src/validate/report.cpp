@@ -136,17 +136,13 @@ std::string render_json(const Report& report) {
     return json.str() + "\n";
 }
 
-std::string render_sarif(const Report& report) {
+namespace {
+
+// tool.driver.rules: every code, so that a result's ruleIndex is stable
+// whatever a run found. Returns each code's index.
+std::map<Code, size_t> write_sarif_rules(util::JsonWriter& json) {
     const auto codes = all_codes();
     std::map<Code, size_t> rule_index;
-    util::JsonWriter json;
-    json.begin_object();
-    json.member("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-    json.member("version", "2.1.0");
-    json.key("runs").begin_array().begin_object();
-    json.key("tool").begin_object().key("driver").begin_object();
-    json.member("name", "ringward");
-    json.member("semanticVersion", RINGWARD_VERSION);
     json.key("rules").begin_array();
     for (size_t i = 0; i < codes.size(); ++i) {
         const CodeInfo& info = codes[i];
@@ -170,65 +166,86 @@ std::string render_sarif(const Report& report) {
         json.end_object();
     }
     json.end_array();
-    json.end_object().end_object();
+    return rule_index;
+}
 
+// A result's one location: the file, with line and column for a source or
+// the byte offset for a blob, and the field path where there is one.
+void write_sarif_location(util::JsonWriter& json, const Location& at) {
+    json.key("locations").begin_array().begin_object();
+    json.key("physicalLocation").begin_object();
+    json.key("artifactLocation").begin_object().member("uri", artifact_uri(at.file)).end_object();
+    if (at.line > 0 || at.blob_offset) {
+        json.key("region").begin_object();
+        if (at.line > 0) {
+            json.member("startLine", at.line);
+            if (at.column > 0) {
+                json.member("startColumn", at.column);
+            }
+        } else {
+            json.member("byteOffset", *at.blob_offset);
+        }
+        json.end_object();
+    }
+    json.end_object();
+    if (!at.path.empty()) {
+        json.key("logicalLocations")
+            .begin_array()
+            .begin_object()
+            .member("fullyQualifiedName", at.path)
+            .end_object()
+            .end_array();
+    }
+    json.end_object().end_array();
+}
+
+void write_sarif_result(util::JsonWriter& json, const Diagnostic& d, size_t rule_index) {
+    json.begin_object();
+    json.member("ruleId", code_id(d.code));
+    json.member("ruleIndex", static_cast<uint64_t>(rule_index));
+    json.member("level", sarif_level(d.severity));
+    json.key("message")
+        .begin_object()
+        .member("text", d.help.empty() ? d.message : d.message + ". " + d.help)
+        .end_object();
+    write_sarif_location(json, d.location);
+    json.key("properties").begin_object();
+    json.member("name", code_info(d.code).name);
+    if (d.instance_id) {
+        json.member("instanceId", *d.instance_id);
+    }
+    if (!d.field.empty()) {
+        json.member("field", d.field);
+    }
+    if (d.field_index) {
+        json.member("fieldIndex", *d.field_index);
+    }
+    if (!d.sensor_version.empty()) {
+        json.member("sensorVersion", d.sensor_version);
+    }
+    if (d.location.blob_offset) {
+        json.member("blobOffset", *d.location.blob_offset);
+    }
+    json.end_object();
+    json.end_object();
+}
+
+}  // namespace
+
+std::string render_sarif(const Report& report) {
+    util::JsonWriter json;
+    json.begin_object();
+    json.member("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    json.member("version", "2.1.0");
+    json.key("runs").begin_array().begin_object();
+    json.key("tool").begin_object().key("driver").begin_object();
+    json.member("name", "ringward");
+    json.member("semanticVersion", RINGWARD_VERSION);
+    std::map<Code, size_t> rule_index = write_sarif_rules(json);
+    json.end_object().end_object();
     json.key("results").begin_array();
     for (const Diagnostic& d : report.diagnostics) {
-        json.begin_object();
-        json.member("ruleId", code_id(d.code));
-        json.member("ruleIndex", static_cast<uint64_t>(rule_index[d.code]));
-        json.member("level", sarif_level(d.severity));
-        json.key("message")
-            .begin_object()
-            .member("text", d.help.empty() ? d.message : d.message + ". " + d.help)
-            .end_object();
-        json.key("locations").begin_array().begin_object();
-        json.key("physicalLocation").begin_object();
-        json.key("artifactLocation")
-            .begin_object()
-            .member("uri", artifact_uri(d.location.file))
-            .end_object();
-        if (d.location.line > 0 || d.location.blob_offset) {
-            json.key("region").begin_object();
-            if (d.location.line > 0) {
-                json.member("startLine", d.location.line);
-                if (d.location.column > 0) {
-                    json.member("startColumn", d.location.column);
-                }
-            } else {
-                json.member("byteOffset", *d.location.blob_offset);
-            }
-            json.end_object();
-        }
-        json.end_object();
-        if (!d.location.path.empty()) {
-            json.key("logicalLocations")
-                .begin_array()
-                .begin_object()
-                .member("fullyQualifiedName", d.location.path)
-                .end_object()
-                .end_array();
-        }
-        json.end_object().end_array();
-        json.key("properties").begin_object();
-        json.member("name", code_info(d.code).name);
-        if (d.instance_id) {
-            json.member("instanceId", *d.instance_id);
-        }
-        if (!d.field.empty()) {
-            json.member("field", d.field);
-        }
-        if (d.field_index) {
-            json.member("fieldIndex", *d.field_index);
-        }
-        if (!d.sensor_version.empty()) {
-            json.member("sensorVersion", d.sensor_version);
-        }
-        if (d.location.blob_offset) {
-            json.member("blobOffset", *d.location.blob_offset);
-        }
-        json.end_object();
-        json.end_object();
+        write_sarif_result(json, d, rule_index[d.code]);
     }
     json.end_array();
     json.end_object().end_array();

@@ -74,7 +74,22 @@ class TargetChecker {
             make_diagnostic(code, std::move(message), location, std::move(help)));
         return diagnostics_.back();
     }
+    // One field of a template type, as its findings name it.
+    struct FieldAt {
+        const FieldSpec& field;
+        uint32_t index;
+        std::string subject;  // "field 'x' of t v1"
+    };
+    Diagnostic& report_field(Code code, const FieldAt& at, std::string message, std::string help) {
+        Diagnostic& d = report(code, std::move(message), at.field.location, std::move(help));
+        d.field = at.field.name;
+        d.field_index = at.index;
+        return d;
+    }
     void check_field(const TemplateType& type, const FieldSpec& field, uint32_t index);
+    void check_field_bounds(const FieldAt& at);
+    void check_enum_members(const FieldAt& at);
+    void check_field_operators(const FieldAt& at);
 
     const Registry& registry_;
     const std::vector<SensorManifest>& manifests_;
@@ -83,38 +98,49 @@ class TargetChecker {
 };
 
 void TargetChecker::check_field(const TemplateType& type, const FieldSpec& field, uint32_t index) {
-    const auto named = [&](Diagnostic& d) {
-        d.field = field.name;
-        d.field_index = index;
-    };
-    const std::string subject =
+    const FieldAt at{
+        field, index,
         fmt::format("field '{}' of {} v{}", field.name,
-                    type.name.empty() ? std::to_string(type.id) : type.name, type.version);
+                    type.name.empty() ? std::to_string(type.id) : type.name, type.version)};
     if (!is_identifier(field.name, limits_.blob.max_name_length_incl)) {
-        named(report(
-            Code::field_name_invalid,
+        report_field(
+            Code::field_name_invalid, at,
             fmt::format(
                 "field {} of template type {} v{} is named \"{}\", which is not an identifier",
                 index, type.id, type.version, field.name),
-            field.location,
             fmt::format("use letters, digits and underscores, not starting with a digit, at most "
                         "{} characters",
-                        limits_.blob.max_name_length_incl)));
+                        limits_.blob.max_name_length_incl));
     }
     if (!known_type(field.type)) {
-        named(report(Code::field_type_unknown,
-                     fmt::format("{} has {}", subject,
+        report_field(Code::field_type_unknown, at,
+                     fmt::format("{} has {}", at.subject,
                                  field.type == Kind::none ? "no type" : type_name(field.type)),
-                     field.location,
                      "set type to one of TYPE_INT, TYPE_UINT, TYPE_BOOL, TYPE_STRING, TYPE_BYTES, "
-                     "TYPE_ENUM, TYPE_IP"));
+                     "TYPE_ENUM, TYPE_IP");
         return;
     }
+    check_field_bounds(at);
+    if (field.type == Kind::enumeration) {
+        check_enum_members(at);
+    }
+    check_field_operators(at);
+    if (field.operators.empty() && !field.wildcard_allowed) {
+        report_field(Code::field_unmatchable, at,
+                     fmt::format("{} allows no operator and no wildcard", at.subject),
+                     "list the operators content may use, or set wildcard_allowed");
+    }
+}
+
+// Bounds, lengths, members and flags: each only on the type it applies to,
+// and consistent.
+void TargetChecker::check_field_bounds(const FieldAt& at) {
+    const FieldSpec& field = at.field;
     const Kind kind = field.type;
     const auto wrong = [&](const char* what, const char* belongs) {
-        named(report(Code::bound_wrong_type,
-                     fmt::format("{} is {} but sets {}", subject, type_name(kind), what),
-                     field.location, fmt::format("remove it; it applies to {} fields", belongs)));
+        report_field(Code::bound_wrong_type, at,
+                     fmt::format("{} is {} but sets {}", at.subject, type_name(kind), what),
+                     fmt::format("remove it; it applies to {} fields", belongs));
     };
     if (field.has_int_bounds && kind != Kind::int64) {
         wrong("int_bounds", "TYPE_INT");
@@ -131,76 +157,68 @@ void TargetChecker::check_field(const TemplateType& type, const FieldSpec& field
     if (field.case_insensitive_allowed && kind != Kind::string) {
         wrong("case_insensitive_allowed", "TYPE_STRING");
     }
-    if (field.int_min_incl && field.int_max_incl && *field.int_min_incl > *field.int_max_incl) {
-        named(report(Code::bounds_inconsistent,
-                     fmt::format("{} has min_incl {} above max_incl {}", subject,
-                                 *field.int_min_incl, *field.int_max_incl),
-                     field.location, "swap them, or fix the one that is wrong"));
-    }
-    if (field.uint_min_incl && field.uint_max_incl && *field.uint_min_incl > *field.uint_max_incl) {
-        named(report(Code::bounds_inconsistent,
-                     fmt::format("{} has min_incl {} above max_incl {}", subject,
-                                 *field.uint_min_incl, *field.uint_max_incl),
-                     field.location, "swap them, or fix the one that is wrong"));
-    }
+    const auto inverted = [&](const auto& min, const auto& max) {
+        if (min && max && *min > *max) {
+            report_field(
+                Code::bounds_inconsistent, at,
+                fmt::format("{} has min_incl {} above max_incl {}", at.subject, *min, *max),
+                "swap them, or fix the one that is wrong");
+        }
+    };
+    inverted(field.int_min_incl, field.int_max_incl);
+    inverted(field.uint_min_incl, field.uint_max_incl);
     if (field.max_length_incl && *field.max_length_incl > limits_.blob.max_value_length_incl) {
-        named(
-            report(Code::max_length_above_limit,
-                   fmt::format("{} allows values of {} bytes; the blob format's limit is {}",
-                               subject, *field.max_length_incl, limits_.blob.max_value_length_incl),
-                   field.location,
-                   fmt::format("lower max_length_incl to at most {}",
-                               limits_.blob.max_value_length_incl)));
+        report_field(
+            Code::max_length_above_limit, at,
+            fmt::format("{} allows values of {} bytes; the blob format's limit is {}", at.subject,
+                        *field.max_length_incl, limits_.blob.max_value_length_incl),
+            fmt::format("lower max_length_incl to at most {}", limits_.blob.max_value_length_incl));
     }
-    if (kind == Kind::enumeration) {
-        if (field.enum_members.empty()) {
-            named(report(Code::enum_empty, fmt::format("{} is an enum without members", subject),
-                         field.location,
-                         "add enum_members { name: \"...\" } for each value the sensor reports"));
-        }
-        std::unordered_set<std::string_view> seen;
-        for (const std::string& member : field.enum_members) {
-            if (!is_identifier(member, limits_.blob.max_value_length_incl)) {
-                named(report(Code::enum_member_invalid,
-                             fmt::format("{} has a member named \"{}\", which is not an identifier",
-                                         subject, member),
-                             field.location,
-                             "use letters, digits and underscores, not starting with a digit"));
-            } else if (!seen.insert(member).second) {
-                named(report(Code::enum_member_duplicate,
-                             fmt::format("{} lists member {} twice", subject, member),
-                             field.location, "list each member once"));
-            }
+}
+
+void TargetChecker::check_enum_members(const FieldAt& at) {
+    if (at.field.enum_members.empty()) {
+        report_field(Code::enum_empty, at, fmt::format("{} is an enum without members", at.subject),
+                     "add enum_members { name: \"...\" } for each value the sensor reports");
+    }
+    std::unordered_set<std::string_view> seen;
+    for (const std::string& member : at.field.enum_members) {
+        if (!is_identifier(member, limits_.blob.max_value_length_incl)) {
+            report_field(Code::enum_member_invalid, at,
+                         fmt::format("{} has a member named \"{}\", which is not an identifier",
+                                     at.subject, member),
+                         "use letters, digits and underscores, not starting with a digit");
+        } else if (!seen.insert(member).second) {
+            report_field(Code::enum_member_duplicate, at,
+                         fmt::format("{} lists member {} twice", at.subject, member),
+                         "list each member once");
         }
     }
+}
+
+void TargetChecker::check_field_operators(const FieldAt& at) {
     std::unordered_set<uint8_t> operators;
-    for (const Op op : field.operators) {
+    for (const Op op : at.field.operators) {
         const auto code = static_cast<uint8_t>(op);
         if (op == Op::wildcard || code >= format::kOpCount) {
-            named(report(
-                Code::field_operator_unknown,
-                fmt::format("{} allows {}, which is not one ringward knows", subject,
+            report_field(
+                Code::field_operator_unknown, at,
+                fmt::format("{} allows {}, which is not one ringward knows", at.subject,
                             enum_number("operator", code)),
-                field.location,
-                "use OP_EQ ... OP_CIDR_CONTAINS; wildcards are allowed with wildcard_allowed"));
+                "use OP_EQ ... OP_CIDR_CONTAINS; wildcards are allowed with wildcard_allowed");
             continue;
         }
-        if (!format::op_takes_kind(op, kind)) {
-            named(report(Code::operator_illegal_for_type,
-                         fmt::format("{} allows {}, which cannot apply to a {} value", subject,
-                                     format::op_name(op), type_name(kind)),
-                         field.location, "remove it from operators"));
+        if (!format::op_takes_kind(op, at.field.type)) {
+            report_field(Code::operator_illegal_for_type, at,
+                         fmt::format("{} allows {}, which cannot apply to a {} value", at.subject,
+                                     format::op_name(op), type_name(at.field.type)),
+                         "remove it from operators");
         }
         if (!operators.insert(code).second) {
-            named(report(Code::operator_repeated,
-                         fmt::format("{} lists {} twice", subject, format::op_name(op)),
-                         field.location, "list each operator once"));
+            report_field(Code::operator_repeated, at,
+                         fmt::format("{} lists {} twice", at.subject, format::op_name(op)),
+                         "list each operator once");
         }
-    }
-    if (field.operators.empty() && !field.wildcard_allowed) {
-        named(report(Code::field_unmatchable,
-                     fmt::format("{} allows no operator and no wildcard", subject), field.location,
-                     "list the operators content may use, or set wildcard_allowed"));
     }
 }
 

@@ -28,6 +28,13 @@ inline constexpr uint32_t kIpAddressSize = 16;
 inline constexpr uint8_t kIpMaxPrefix = 128;
 inline constexpr uint8_t kFlagCaseInsensitive = 0x01;
 
+// `value` rounded up to a multiple of `alignment`, a power of two: where the
+// next pool item or set member starts. In 64 bits, so that no 32-bit offset
+// or length can wrap.
+constexpr uint64_t align_up(uint64_t value, uint64_t alignment) noexcept {
+    return (value + alignment - 1) & ~(alignment - 1);
+}
+
 // Operator codes; equal to ringward.v1.Operator.
 enum class Op : uint8_t {
     wildcard = 0,
@@ -200,6 +207,26 @@ constexpr bool op_is_string_match(Op op) noexcept {
     const auto index = static_cast<uint8_t>(op);
     return index < kOpCount && detail::kStringMatch[index];
 }
+// The case folding of the case-insensitive flag: ASCII letters only, so it
+// needs no tables and no locale, and cannot change a string's length.
+constexpr uint8_t fold_ascii(uint8_t byte) noexcept {
+    return static_cast<uint8_t>(byte - 'A') < 26 ? static_cast<uint8_t>(byte | 0x20) : byte;
+}
+// The order of byte-string set members (docs/format.md, "Sets"): bytes
+// compared as unsigned, a proper prefix first; with `fold`, compared after
+// fold_ascii, so two members that differ only in case are equal. <0, 0 or >0.
+constexpr int compare_members(const uint8_t* a, uint32_t a_size, const uint8_t* b, uint32_t b_size,
+                              bool fold) noexcept {
+    const uint32_t common = a_size < b_size ? a_size : b_size;
+    for (uint32_t i = 0; i < common; ++i) {
+        const uint8_t x = fold ? fold_ascii(a[i]) : a[i];
+        const uint8_t y = fold ? fold_ascii(b[i]) : b[i];
+        if (x != y) {
+            return x < y ? -1 : 1;
+        }
+    }
+    return a_size < b_size ? -1 : (a_size > b_size ? 1 : 0);
+}
 // Where the format puts a criterion's value: in the pool (sets, and byte
 // strings), or inline in value0/value1.
 // False for a pair the format cannot encode.
@@ -301,7 +328,7 @@ class ByteSetCursor {
         const uint32_t length = detail::load_u32(data_.data + pos_);
         member->data = data_.data + pos_ + 4;
         member->size = length;
-        pos_ += 4 + ((length + kByteSetAlignment - 1) & ~(kByteSetAlignment - 1));
+        pos_ += static_cast<uint32_t>(4 + align_up(length, kByteSetAlignment));
         return true;
     }
 
