@@ -5,7 +5,7 @@
 #include <string>
 
 #include "ringward/compile.hpp"
-#include "util/json_writer.hpp"
+#include "ringward/json_writer.hpp"
 
 using ringward::util::append_json_string;
 

@@ -394,7 +394,7 @@ void Compiler::check_values(size_t i, size_t k, const v1::Criterion& c, Op op, K
                 // docs/format.md, "Text": one meaning for C and C++ matchers alike.
                 report_criterion(Code::text_nul,
                                  fmt::format("the {} value holds a NUL byte at {}",
-                                             format::kind_name(*kind), text.find('\0')),
+                                             format::kind_name(kind), text.find('\0')),
                                  i, k, v, "use a bytes field to match NUL bytes");
             }
         }
