@@ -64,6 +64,7 @@ int run_sign(const SignArgs& args) {
     // The policy the flags ask for is the library's to judge (RW0856); a
     // policy that cannot be signed is a usage error here.
     if (auto error = check_envelope_policy(policy)) {
+        error->location.file = args.output;  // the envelope that would be written
         fail_with(*error);
         return kExitUsage;
     }

@@ -77,11 +77,10 @@ std::optional<Diagnostic> check_envelope_policy(const EnvelopePolicy& policy) {
                             "sequences start at 1 and grow with every release");
     }
     if (policy.expires <= policy.not_before) {
-        return policy_error(
-            fmt::format(
-                "the validity window is empty: it would expire ({}) before it is valid ({})",
-                policy.expires, policy.not_before),
-            "give an expiry after the start");
+        return policy_error(fmt::format("the envelope would expire before it is valid: expires "
+                                        "({}) is not after not_before ({})",
+                                        policy.expires, policy.not_before),
+                            "give an expiry after the start");
     }
     if (policy.expires - policy.not_before > kMaxEnvelopeValiditySecondsIncl) {
         return policy_error(
