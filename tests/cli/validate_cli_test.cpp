@@ -59,7 +59,7 @@ TEST_CASE("validate rejects the Channel 291 content with exit 1, located and exp
                Catch::Contains(" 114 |   criteria { field: \"security_descriptor_sddl\""));
     CHECK_THAT(result.err, Catch::Contains("     |   ^"));
     // Every named_pipe_ipc instance, at its start, for build 7.11.18110.
-    for (const uint32_t line : {12, 38, 64, 90, 116}) {
+    for (const uint32_t line : {12u, 38u, 64u, 90u, 116u}) {
         CHECK_THAT(result.err,
                    Catch::Contains(diagnostic_head(kChannel291, line, 1, "error[RW0302]") +
                                    ": named_pipe_ipc v1 declares 21 fields, but sensor build "

@@ -68,7 +68,7 @@ int MemFileSystem::open(const std::string& path, int flags, mode_t) {
         const int inode = next_inode_++;
         inodes_[inode] = Inode{};
         it = names_.emplace(name, inode).first;
-        pending_.push_back({NameChange::link, "", name, inode});
+        pending_.push_back({NameChange::kLink, "", name, inode});
     } else if ((flags & O_TRUNC) != 0 && !inodes_[it->second].data.empty()) {
         if (!spend("truncate " + name)) {
             return -1;
@@ -147,7 +147,7 @@ int MemFileSystem::rename(const std::string& from, const std::string& to) {
     const int inode = names_[a];
     names_.erase(a);
     names_[b] = inode;
-    pending_.push_back({NameChange::rename, a, b, inode});
+    pending_.push_back({NameChange::kRename, a, b, inode});
     return 0;
 }
 
@@ -161,7 +161,7 @@ int MemFileSystem::unlink(const std::string& path) {
         return -1;
     }
     names_.erase(name);
-    pending_.push_back({NameChange::unlink, name, "", 0});
+    pending_.push_back({NameChange::kUnlink, name, "", 0});
     return 0;
 }
 
@@ -211,9 +211,9 @@ std::vector<FileTree> MemFileSystem::crash_states(Persistence model) const {
                 continue;
             }
             const NameChange& change = pending_[i];
-            if (change.kind == NameChange::link) {
+            if (change.kind == NameChange::kLink) {
                 names[change.to] = change.inode;
-            } else if (change.kind == NameChange::rename) {
+            } else if (change.kind == NameChange::kRename) {
                 names.erase(change.from);
                 names[change.to] = change.inode;
             } else {

@@ -54,7 +54,7 @@ class MemFileSystem final : public store::FileSystem {
         std::vector<uint8_t> synced;
     };
     struct NameChange {
-        enum Kind { link, rename, unlink } kind;
+        enum Kind { kLink, kRename, kUnlink } kind;
         std::string from;
         std::string to;
         int inode;

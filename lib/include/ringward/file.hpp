@@ -18,10 +18,11 @@ namespace ringward {
 // Reads the whole file. RW0001 input-unreadable when it cannot be opened or
 // read (the message carries the system's reason), RW0002 input-too-large
 // when it is larger than max_size_incl (checked before reading).
-Result<std::string> read_file(const std::string& path, uint64_t max_size_incl);
+[[nodiscard]] Result<std::string> read_file(const std::string& path, uint64_t max_size_incl);
 // The same, as bytes: a blob read with this moves into validate_blob()
 // without a second copy.
-Result<std::vector<uint8_t>> read_file_bytes(const std::string& path, uint64_t max_size_incl);
+[[nodiscard]] Result<std::vector<uint8_t>> read_file_bytes(const std::string& path,
+                                                           uint64_t max_size_incl);
 
 struct WriteOptions {
     // Permission bits of the new file. Secrets use 0600.
@@ -36,9 +37,11 @@ struct WriteOptions {
 // to it when !overwrite), then the folder fsync'd. On failure `path` is
 // unchanged, the temporary file is gone, and the result is RW0007
 // output-unwritable with the reason. nullopt on success.
-std::optional<Diagnostic> write_file_atomic(const std::string& path, std::span<const uint8_t> bytes,
-                                            const WriteOptions& options = {});
-std::optional<Diagnostic> write_file_atomic(const std::string& path, std::string_view text,
-                                            const WriteOptions& options = {});
+[[nodiscard]] std::optional<Diagnostic> write_file_atomic(const std::string& path,
+                                                          std::span<const uint8_t> bytes,
+                                                          const WriteOptions& options = {});
+[[nodiscard]] std::optional<Diagnostic> write_file_atomic(const std::string& path,
+                                                          std::string_view text,
+                                                          const WriteOptions& options = {});
 
 }  // namespace ringward

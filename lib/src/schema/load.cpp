@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "ringward/core/contract.hpp"
 #include "ringward/file.hpp"
 #include "ringward/v1/sensor_manifest.pb.h"
 #include "ringward/v1/template_type.pb.h"
@@ -506,7 +507,7 @@ const SuppliedTemplateType* SensorManifest::find(uint32_t id,
 Result<Registry> parse_registry(std::string_view bytes, std::string file,
                                 const LoadOptions& options) {
     if (!options.format) {
-        std::abort();  // Contract: parse_* needs the format.
+        core::contract_violation();  // Contract: parse_* needs the format.
     }
     v1::TemplateTypeRegistry message;
     pb::TextFormat::ParseInfoTree tree;
@@ -524,7 +525,7 @@ Result<Registry> parse_registry(std::string_view bytes, std::string file,
 Result<SensorManifest> parse_manifest(std::string_view bytes, std::string file,
                                       const LoadOptions& options) {
     if (!options.format) {
-        std::abort();  // Contract: parse_* needs the format.
+        core::contract_violation();  // Contract: parse_* needs the format.
     }
     v1::SensorManifest message;
     pb::TextFormat::ParseInfoTree tree;
@@ -542,7 +543,7 @@ Result<SensorManifest> parse_manifest(std::string_view bytes, std::string file,
 Result<ContentSource> parse_content(std::string_view bytes, std::string file,
                                     const LoadOptions& options) {
     if (!options.format) {
-        std::abort();  // Contract: parse_* needs the format.
+        core::contract_violation();  // Contract: parse_* needs the format.
     }
     auto impl = std::make_unique<ContentSource::Impl>();
     impl->file = std::move(file);
@@ -641,7 +642,7 @@ size_t ContentSource::instance_count() const noexcept {
 }
 uint32_t ContentSource::instance_id(size_t instance) const noexcept {
     if (instance >= instance_count()) {
-        std::abort();  // Contract: index in range.
+        core::contract_violation();  // Contract: index in range.
     }
     return impl_->message.instances(static_cast<int>(instance)).id();
 }
@@ -693,7 +694,7 @@ Position position_in(const std::vector<Position>& positions, size_t index) {
 
 Location ContentSource::instance_location(size_t instance) const {
     if (instance >= instance_count()) {
-        std::abort();  // Contract: index in range.
+        core::contract_violation();  // Contract: index in range.
     }
     return at(impl_->file, position_in(impl_->positions().instances, instance),
               fmt::format("instances[{}]", instance));
@@ -703,7 +704,7 @@ Location ContentSource::criterion_location(size_t instance, size_t criterion) co
     if (instance >= instance_count() ||
         criterion >= static_cast<size_t>(
                          impl_->message.instances(static_cast<int>(instance)).criteria_size())) {
-        std::abort();  // Contract: indices in range.
+        core::contract_violation();  // Contract: indices in range.
     }
     const auto& positions = impl_->positions();
     const size_t global = positions.criteria_begin.empty()
@@ -718,7 +719,7 @@ Location ContentSource::value_location(size_t instance, size_t criterion, size_t
     const auto& c =
         impl_->message.instances(static_cast<int>(instance)).criteria(static_cast<int>(criterion));
     if (value >= static_cast<size_t>(c.values_size())) {
-        std::abort();  // Contract: index in range.
+        core::contract_violation();  // Contract: index in range.
     }
     const auto& positions = impl_->positions();
     if (!positions.criteria_begin.empty()) {

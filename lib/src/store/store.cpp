@@ -19,6 +19,7 @@
 #include <optional>
 #include <vector>
 
+#include "ringward/core/contract.hpp"
 #include "store/store_internal.hpp"
 
 using ringward::store::Content;
@@ -48,7 +49,7 @@ namespace {
 
 [[noreturn]] void contract_violation(const char* what) {
     std::fprintf(stderr, "ringward store: contract violation: %s\n", what);
-    std::abort();
+    ringward::core::contract_violation();
 }
 void require(bool ok, const char* what) {
     if (!ok) {
