@@ -16,6 +16,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <string_view>
+
 #include "harness/agent.hpp"
 
 namespace {
@@ -87,7 +89,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ringward_loaded loaded{};
     const ringward_status status =
         ringward_load(&config, envelope_size == 0 ? nullptr : envelope, envelope_size, &loaded);
-    fuzz::require(static_cast<uint32_t>(status) <= RINGWARD_E_HASH_FAILED, "an unknown status");
+    // Every status the loader returns is one loader_status.def lists.
+    fuzz::require(std::string_view(ringward_status_name(status)) != "?", "an unknown status");
     fuzz::require(std::strcmp(ringward_status_name(status), "?") != 0, "a status without a name");
     if (status != RINGWARD_OK) {
         fuzz::require(ringward_status_message(status)[0] != '\0', "a refusal without a message");
