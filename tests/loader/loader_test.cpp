@@ -23,24 +23,10 @@ namespace {
 constexpr uint64_t kNow = 1'800'000'000;  // 2027-01-15
 constexpr size_t kHeader = RINGWARD_ENVELOPE_HEADER_BYTES;
 
-const ValidationTarget& examples() {
-    static const ValidationTarget target = [] {
-        auto registry = load_registry(source_path("examples/registry.txtpb"));
-        auto manifests = load_manifests({source_path("examples/manifests")});
-        REQUIRE(registry.ok());
-        REQUIRE(manifests.ok());
-        auto created =
-            ValidationTarget::create(std::move(*registry.value), std::move(*manifests.value));
-        REQUIRE(created.ok());
-        return std::move(*created.value);
-    }();
-    return target;
-}
-
 ValidatedBlob small_blob() {
     auto content = load_content(source_path("examples/content/small.txtpb"));
     REQUIRE(content.ok());
-    auto validated = validate_content(*content.value, examples());
+    auto validated = validate_content(*content.value, ringward::test::example_target());
     REQUIRE(validated.ok());
     return std::move(*validated.value);
 }

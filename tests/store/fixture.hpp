@@ -12,26 +12,13 @@
 #include "ringward/sign.hpp"
 #include "ringward/store.h"
 #include "ringward/validate.hpp"
+#include "support/fixtures.hpp"
 #include "support/run.hpp"
 
 namespace ringward::test {
 
 inline constexpr uint64_t kStoreNow = 1'800'000'000;  // 2027-01-15
 inline constexpr uint32_t kChannel = 293;
-
-inline const ValidationTarget& example_target() {
-    static const ValidationTarget target = [] {
-        auto registry = load_registry(source_path("examples/registry.txtpb"));
-        auto manifests = load_manifests({source_path("examples/manifests")});
-        REQUIRE(registry.ok());
-        REQUIRE(manifests.ok());
-        auto created =
-            ValidationTarget::create(std::move(*registry.value), std::move(*manifests.value));
-        REQUIRE(created.ok());
-        return std::move(*created.value);
-    }();
-    return target;
-}
 
 inline const SecretKey& store_key() {
     static const SecretKey key = [] {
