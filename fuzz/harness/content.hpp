@@ -19,11 +19,27 @@ inline int fuzz_content(const uint8_t* data, size_t size, InputFormat format) {
     if (!content.ok()) {
         return 0;
     }
+    // compile_each's blob of the instances without findings is a blob like
+    // any other, and equals compile()'s when there are none.
+    const PartialCompile partial = compile_each(*content.value);
+    if (partial.blob) {
+        const std::vector<uint8_t>& bytes = partial.blob->bytes;
+        format::BlobView view;
+        require(format::read_blob(bytes.data(), bytes.size(), format::Limits{}, &view).ok(),
+                "compile_each() wrote a blob the reader refuses");
+        require(reencode(view) == bytes, "a partly compiled blob does not re-encode to itself");
+        require(partial.blob->source_instance.size() == view.instance_count(),
+                "the partial source map and the blob disagree on the instance count");
+    }
     auto compiled = compile(*content.value);
     check_result(compiled);
+    require(compiled.ok() == (partial.blob && !has_errors(partial.diagnostics)),
+            "compile() and compile_each() disagree on whether the content compiles");
     if (!compiled.ok()) {
         return 0;
     }
+    require(compiled.value->bytes == partial.blob->bytes,
+            "compile() and compile_each() wrote different blobs for content without findings");
     const std::vector<uint8_t>& bytes = compiled.value->bytes;
     format::BlobView view;
     require(format::read_blob(bytes.data(), bytes.size(), format::Limits{}, &view).ok(),

@@ -208,10 +208,52 @@ TEST_CASE("content the format cannot express is refused at its source location")
                                     "    values { string: \"x\" } }\n"),
                        Code::value_kinds_mixed, "values { string");
     }
-    SECTION("eq with two values") {
-        require_single(one_instance("  criteria { field: \"a\" op: OP_EQ values { uint: 1 } "
-                                    "values { uint: 2 } }\n"),
-                       Code::value_count, "criteria {");
+    SECTION("eq with no values") {
+        require_single(one_instance("  criteria { field: \"a\" op: OP_EQ }\n"), Code::value_count,
+                       "criteria {");
+    }
+    // What blob format 1 cannot hold of the content model (docs/semantics.md)
+    // is refused, never compiled without it: a criterion compiled without
+    // its negation, or an instance without its exclusions, would match what
+    // its author excluded.
+    SECTION("a negated operator other than a single-value eq") {
+        require_single(one_instance("  criteria { field: \"a\" op: OP_PREFIX negate: true "
+                                    "values { string: \"x\" } }\n"),
+                       Code::format_limit, "criteria {");
+    }
+    SECTION("a negated eq of several values (not in)") {
+        require_single(one_instance("  criteria { field: \"a\" op: OP_EQ negate: true "
+                                    "values { uint: 1 } values { uint: 2 } }\n"),
+                       Code::format_limit, "criteria {");
+    }
+    SECTION("exists") {
+        require_single(one_instance("  criteria { field: \"a\" op: OP_EXISTS }\n"),
+                       Code::format_limit, "criteria {");
+    }
+    SECTION("empty") {
+        require_single(one_instance("  criteria { field: \"a\" op: OP_EMPTY }\n"),
+                       Code::format_limit, "criteria {");
+    }
+    SECTION("a field reference, located at the value") {
+        require_single(one_instance("  criteria { field: \"a\" op: OP_EQ values { field: \"b\" } "
+                                    "}\n"),
+                       Code::format_limit, "values {");
+    }
+    SECTION("an exclusion, located at the instance") {
+        require_single(std::string(kHeader) +
+                           "instances { id: 1 template_type { id: 5 version: 1 }\n"
+                           "  exclusions { criteria { field: \"a\" op: OP_EQ values { uint: 1 } "
+                           "} } }\n",
+                       Code::format_limit, "instances {");
+    }
+    SECTION("a rule id, located at the instance") {
+        require_single(std::string(kHeader) +
+                           "instances { id: 1 template_type { id: 5 version: 1 } rule: 3 }\n",
+                       Code::format_limit, "instances {");
+    }
+    SECTION("a wildcard that is negated") {
+        require_single(one_instance("  criteria { field: \"a\" wildcard: true negate: true }\n"),
+                       Code::wildcard_with_operator, "criteria {");
     }
     SECTION("range with one value") {
         require_single(
@@ -287,6 +329,81 @@ TEST_CASE("content the format cannot express is refused at its source location")
         CHECK(result.diagnostics[0].location.line == 0);
         CHECK(result.diagnostics[0].location.column == 0);
     }
+}
+
+TEST_CASE("the spellings format 1 holds exactly compile to the one encoding") {
+    // docs/semantics.md, "Spellings that mean the same".
+    const auto same = [](const std::string& spelled, const std::string& plain) {
+        const auto a = compile_text(one_instance(spelled));
+        const auto b = compile_text(one_instance(plain));
+        REQUIRE(a.ok());
+        REQUIRE(b.ok());
+        CHECK(a.value->bytes == b.value->bytes);
+    };
+    SECTION("eq with several values is in") {
+        same("  criteria { field: \"a\" op: OP_EQ values { uint: 2 } values { uint: 1 } }\n",
+             "  criteria { field: \"a\" op: OP_IN values { uint: 1 } values { uint: 2 } }\n");
+    }
+    SECTION("eq negated is ne") {
+        same("  criteria { field: \"a\" op: OP_EQ negate: true values { string: \"x\" } }\n",
+             "  criteria { field: \"a\" op: OP_NE values { string: \"x\" } }\n");
+    }
+    SECTION("a set with a duplicate spelled as eq is still refused as one") {
+        require_single(one_instance("  criteria { field: \"a\" op: OP_EQ values { uint: 1 }\n"
+                                    "    values { uint: 1 } }\n"),
+                       Code::set_duplicate, "values { uint: 1 } }");
+    }
+}
+
+TEST_CASE("compile_each leaves out a refused instance and compiles the rest") {
+    const std::string text =
+        std::string(kHeader) +
+        "instances { id: 9 template_type { id: 1 version: 1 }\n"
+        "  criteria { field: \"a\" op: OP_EQ values { uint: 1 } }\n"
+        "  criteria { field: \"b\" op: OP_IN values { uint: 1 } values { uint: 1 } } }\n"
+        "instances { id: 2 template_type { id: 1 version: 1 }\n"
+        "  criteria { field: \"c\" op: OP_EQ values { uint: 3 } } }\n"
+        "instances { id: 2 template_type { id: 1 version: 1 }\n"
+        "  criteria { field: \"d\" op: OP_EQ values { uint: 4 } } }\n"
+        "instances { id: 4 template_type { id: 1 version: 1 }\n"
+        "  criteria { field: \"e\" op: OP_EQ values { uint: 5 } } }\n";
+    const PartialCompile partial = compile_each(parse(text));
+    REQUIRE(partial.diagnostics.size() == 2);
+    CHECK(partial.diagnostics[0].code == Code::set_duplicate);
+    CHECK(partial.diagnostics[0].instance_id == 9u);
+    CHECK(partial.diagnostics[1].code == Code::instance_id_duplicate);
+    CHECK(partial.diagnostics[1].location.line == position_of(text, "instances { id: 2").first);
+    REQUIRE(partial.blob);
+    // Instance 9 (half written when its set turned out wrong) and the second
+    // instance 2 are left out; the first instance 2 and instance 4 remain,
+    // in id order, with source_instance pointing at them.
+    CHECK(partial.blob->source_instance == std::vector<uint32_t>{1, 3});
+    const format::BlobView view = read(partial.blob->bytes);
+    REQUIRE(view.instance_count() == 2);
+    CHECK(view.instance(0).id() == 2);
+    CHECK(view.instance(0).criterion(0).value0() == 3);
+    CHECK(view.instance(1).id() == 4);
+    CHECK(view.instance(1).criterion(0).value0() == 5);
+    // Exactly the blob of the content without the two refused instances.
+    const auto without =
+        compile_text(std::string(kHeader) +
+                     "instances { id: 2 template_type { id: 1 version: 1 }\n"
+                     "  criteria { field: \"c\" op: OP_EQ values { uint: 3 } } }\n"
+                     "instances { id: 4 template_type { id: 1 version: 1 }\n"
+                     "  criteria { field: \"e\" op: OP_EQ values { uint: 5 } } }\n");
+    REQUIRE(without.ok());
+    CHECK(partial.blob->bytes == without.value->bytes);
+    // compile() refuses the file all the same.
+    CHECK_FALSE(compile_text(text).ok());
+}
+
+TEST_CASE("compile_each gives no blob when the file as a whole is refused") {
+    const PartialCompile partial =
+        compile_each(parse("channel: 1\ncontent_version: 1\n"
+                           "instances { id: 1 template_type { id: 1 version: 1 } }\n"));
+    CHECK_FALSE(partial.blob);
+    REQUIRE(partial.diagnostics.size() == 1);
+    CHECK(partial.diagnostics[0].code == Code::sensor_range_missing);
 }
 
 TEST_CASE("every finding is reported, in source order, not just the first") {

@@ -949,6 +949,33 @@ TEST_CASE("RW0302 says what the template type declares and what the build suppli
     CHECK_THAT(d.help, Catch::Contains("2.0.0"));
 }
 
+TEST_CASE("a value compile refuses stops only its instance: the rest is still validated") {
+    // Issue 11, deliverable 5: one oversized value used to stop the whole
+    // file at the compile stage, so nothing else in it was checked.
+    Fixture f;
+    Fixture::replace(f.content, "\"cmd.exe\"", "\"" + std::string(40000, 'x') + "\"");
+    Fixture::replace(f.content, "criteria { field: \"c\" wildcard: true }",
+                     "criteria { field: \"c\" op: OP_EQ values { string: \"y\" } }");
+    const Outcome outcome = run(f);
+    CHECK_FALSE(outcome.passed);
+    INFO(describe(outcome.content));
+    REQUIRE(codes(outcome.content) == std::multiset<Code>{Code::format_limit,
+                                                          Code::criterion_on_unsupplied_input,
+                                                          Code::field_count_exceeds_inputs});
+    // In source order: instance 1's value, then instance 2's findings.
+    const Diagnostic& refused = outcome.content[0];
+    CHECK(refused.code == Code::format_limit);
+    CHECK(refused.instance_id == 1u);
+    CHECK(refused.field == "s");
+    CHECK(refused.location.line == 7);
+    CHECK(refused.location.column == position_of(f.content, "values { string: \"xxx").second);
+    for (size_t d = 1; d < outcome.content.size(); ++d) {
+        CHECK(outcome.content[d].instance_id == 2u);
+        CHECK(outcome.content[d].sensor_version == "1.0.0");
+    }
+    CHECK(outcome.content[1].location.line > 7);
+}
+
 // The table lowers each limit one below the fixture; at the limit itself
 // there is no finding.
 TEST_CASE("RW0701, RW0702 and RW0703: validator limits are inclusive") {

@@ -36,6 +36,24 @@ struct CompiledBlob {
 // the bytes this returns.
 Result<CompiledBlob> compile(const ContentSource& content, const CompileOptions& options = {});
 
+// What compile_each() gives: the findings, and the blob of the instances
+// that had none.
+struct PartialCompile {
+    // Every instance without a finding of its own, in id order, as compile()
+    // would write it (source_instance maps it back). Nullopt when a finding
+    // about the file as a whole (its header, its size, its instance or
+    // criterion count) leaves no blob to write.
+    std::optional<CompiledBlob> blob;
+    // Every finding, in source order, as compile() reports them.
+    std::vector<Diagnostic> diagnostics;
+};
+// compile() without stopping at a refused instance: an instance that the
+// format cannot express (a value too long, a duplicate set member, ...) is
+// left out of the blob and reported, and the other instances are compiled,
+// so that validation can go on checking them (validate_content does). When
+// there are no findings the blob equals compile()'s.
+PartialCompile compile_each(const ContentSource& content, const CompileOptions& options = {});
+
 // An IP address or network in the blob's form: 16 bytes in network order
 // (IPv4 mapped into ::ffff:0:0/96) and a prefix length in bits (128 for a
 // single address).
@@ -98,6 +116,24 @@ class BlobWriter {
     size_t instance_count() const noexcept { return instance_count_; }
     size_t criterion_count() const noexcept { return criterion_count_; }
     size_t pool_size() const noexcept { return pool_.size(); }
+
+    // Where the writer stands: rollback(mark()) undoes everything added
+    // since, so a compiler can leave out an instance it finds wrong half way
+    // through its criteria and go on with the next one.
+    struct Mark {
+        size_t instance_bytes = 0;
+        size_t criterion_bytes = 0;
+        size_t pool_bytes = 0;
+        size_t instance_count = 0;
+        size_t criterion_count = 0;
+        bool has_instance = false;
+        uint32_t last_id = 0;
+        uint32_t criteria_in_instance = 0;
+    };
+    Mark mark() const noexcept;
+    // `m` must come from this writer, with nothing rolled back past it since
+    // (a contract violation otherwise).
+    void rollback(const Mark& m);
 
     // The finished blob. The writer is spent afterwards.
     std::vector<uint8_t> finish();

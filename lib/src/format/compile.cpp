@@ -1,8 +1,9 @@
 // compile(): content as parsed (protobuf) to the canonical blob, without an
 // intermediate copy. One pass over the instances in id order: each criterion
-// is checked for what the format can express and written while no error has
-// been found; after the first error it is still checked, so every finding is
-// reported. Findings are returned in source order.
+// is checked for what the format can express and written; an instance with a
+// finding is rolled back out of the blob and the next one compiled, so every
+// finding is reported and the instances that compiled can still be validated
+// (compile_each). Findings are returned in source order.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -42,6 +43,7 @@ std::optional<Kind> value_kind(const v1::Value& value) {
             return Kind::enumeration;
         case v1::Value::kIp:
             return Kind::ip;
+        case v1::Value::kField:  // a field reference: no value of its own
         case v1::Value::KIND_NOT_SET:
             break;
     }
@@ -102,7 +104,7 @@ class Compiler {
     Compiler(const ContentSource& source, const CompileOptions& options)
         : source_(source), message_(source.impl().message), limits_(options.limits) {}
 
-    Result<CompiledBlob> run();
+    PartialCompile run();
 
   private:
     void report(Code code, std::string message, size_t instance, size_t criterion, size_t value,
@@ -139,15 +141,10 @@ class Compiler {
     bool check_value_count(size_t i, size_t k, const v1::Criterion& c, Op op);
     void check_values(size_t i, size_t k, const v1::Criterion& c, Op op, Kind kind);
     void write_criterion(size_t i, size_t k, const v1::Criterion& c, Op op, Kind kind);
-    // Drops the writer when findings were added since `before`: nothing
-    // more is written, everything is still checked. Whether it dropped it.
-    bool failed_since(size_t before) {
-        if (findings_.size() > before) {
-            writer_.reset();
-            return true;
-        }
-        return false;
-    }
+    // Whether the instance being compiled is still being written: there is
+    // a blob to write, and the instance has no finding so far. Its findings
+    // are still all looked for when it is not.
+    bool writing() const { return writer_ && findings_.size() == instance_findings_before_; }
     void write_set(size_t i, size_t k, const v1::Criterion& c, Kind kind);
 
     const ContentSource& source_;
@@ -155,6 +152,12 @@ class Compiler {
     const format::Limits& limits_;
     std::vector<Finding> findings_;
     std::optional<BlobWriter> writer_;
+    // The number of findings when the current instance began.
+    size_t instance_findings_before_ = 0;
+    // Source indices of the instances written, in blob order.
+    std::vector<uint32_t> written_;
+    // Source indices of instances whose id an earlier one already has.
+    std::vector<bool> id_repeated_;
     // Scratch for sets, reused across criteria.
     std::vector<uint64_t> scalars_;
     std::vector<std::string_view> strings_;
@@ -196,10 +199,12 @@ std::vector<uint32_t> Compiler::order_by_id() {
     std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
         return instances[static_cast<int>(a)].id() < instances[static_cast<int>(b)].id();
     });
+    id_repeated_.assign(order.size(), false);
     for (size_t i = 1; i < order.size(); ++i) {
         const auto& first = instances[static_cast<int>(order[i - 1])];
         const auto& second = instances[static_cast<int>(order[i])];
         if (first.id() == second.id()) {
+            id_repeated_[order[i]] = true;
             const Location earlier = source_.instance_location(order[i - 1]);
             report_instance(
                 Code::instance_id_duplicate,
@@ -213,7 +218,10 @@ std::vector<uint32_t> Compiler::order_by_id() {
 
 void Compiler::instance(size_t i) {
     const auto& instance = message_.instances(static_cast<int>(i));
-    const size_t errors_before = findings_.size();
+    // A repeated id was reported by order_by_id: the instance is checked but
+    // not written, so the blob keeps the first instance with that id.
+    const bool write = writer_ && !id_repeated_[i];
+    instance_findings_before_ = findings_.size();
     if (!instance.has_template_type()) {
         report_instance(Code::template_type_missing,
                         fmt::format("instance {} names no template type", instance.id()), i,
@@ -226,16 +234,41 @@ void Compiler::instance(size_t i) {
                         instance.criteria_size(), limits_.max_criteria_per_instance_incl),
             i);
     }
-    if (findings_.size() > errors_before) {
-        writer_.reset();
+    if (instance.exclusions_size() > 0) {
+        report_instance(Code::format_limit,
+                        fmt::format("instance {} has {} exclusion{}, which blob format 1 cannot "
+                                    "hold; without them it would match what they exclude",
+                                    instance.id(), instance.exclusions_size(),
+                                    instance.exclusions_size() == 1 ? "" : "s"),
+                        i, "exclusions come with blob format 2");
+    }
+    if (instance.rule() != 0) {
+        report_instance(Code::format_limit,
+                        fmt::format("instance {} names rule {}; blob format 1 stores no rule ids",
+                                    instance.id(), instance.rule()),
+                        i, "rules come with blob format 2");
+    }
+    if (findings_.size() > instance_findings_before_) {
         return;
     }
-    if (writer_) {
+    if (!write) {
+        // Checked, not written: the findings of the instance with the
+        // repeated id are still reported.
+        instance_findings_before_ = SIZE_MAX;
+    }
+    const std::optional<BlobWriter::Mark> mark =
+        writing() ? std::optional(writer_->mark()) : std::nullopt;
+    if (writing()) {
         writer_->add_instance(instance.id(), instance.template_type().id(),
                               instance.template_type().version());
     }
     for (size_t k = 0; k < static_cast<size_t>(instance.criteria_size()); ++k) {
         criterion(i, k);
+    }
+    if (writing()) {
+        written_.push_back(static_cast<uint32_t>(i));
+    } else if (mark && writer_) {
+        writer_->rollback(*mark);
     }
 }
 
@@ -256,7 +289,7 @@ void Compiler::criterion(size_t i, size_t k) {
     }
     if (c.wildcard()) {
         wildcard(i, k, c);
-        if (!failed_since(errors_before) && writer_) {
+        if (writing()) {
             writer_->add_wildcard(c.field());
         }
         return;
@@ -265,7 +298,6 @@ void Compiler::criterion(size_t i, size_t k) {
         report_criterion(
             Code::operator_missing, fmt::format("criterion on '{}' has no operator", c.field()), i,
             k, std::nullopt, "set op (e.g. op: OP_EQ) or, to match anything, wildcard: true");
-        failed_since(errors_before);
         return;
     }
     if (!v1::Operator_IsValid(c.op())) {
@@ -274,10 +306,38 @@ void Compiler::criterion(size_t i, size_t k) {
                                      "ringward knows",
                                      c.field(), static_cast<int>(c.op())),
                          i, k);
-        failed_since(errors_before);
         return;
     }
-    const Op op = static_cast<Op>(c.op());
+    if (c.op() == v1::OP_EXISTS || c.op() == v1::OP_EMPTY) {
+        report_criterion(Code::format_limit,
+                         fmt::format("blob format 1 has no {} operator",
+                                     c.op() == v1::OP_EXISTS ? "exists" : "empty"),
+                         i, k, std::nullopt,
+                         "the content model's exists and empty come with blob format 2");
+        return;
+    }
+    // The spellings of docs/semantics.md that format 1 holds exactly: eq
+    // negated is ne, and eq with several values is in. Negation of anything
+    // else it cannot hold, and compiling the criterion without it would
+    // match what the author excluded.
+    Op op = static_cast<Op>(c.op());
+    if (c.negate()) {
+        if (op == Op::eq && c.values_size() <= 1) {
+            op = Op::ne;
+        } else {
+            report_criterion(
+                Code::format_limit,
+                fmt::format("blob format 1 cannot hold a negated {}{}", format::op_name(op),
+                            op == Op::eq ? " of several values" : ""),
+                i, k, std::nullopt,
+                "format 1 negates only a single-value eq (as ne); negation of every "
+                "operator comes with blob format 2");
+            return;
+        }
+    }
+    if (op == Op::eq && c.values_size() > 1) {
+        op = Op::in;
+    }
     const std::optional<Kind> kind = kind_of_values(i, k, c);
     const bool count_ok = check_value_count(i, k, c, op);
     if (kind && !format::op_takes_kind(op, *kind)) {
@@ -300,20 +360,20 @@ void Compiler::criterion(size_t i, size_t k) {
     if (kind) {
         check_values(i, k, c, op, *kind);
     }
-    if (failed_since(errors_before) || !writer_ || !kind) {
+    if (findings_.size() > errors_before || !writing() || !kind) {
         return;
     }
     write_criterion(i, k, c, op, *kind);
-    failed_since(errors_before);  // a set with a duplicate
 }
 
 void Compiler::wildcard(size_t i, size_t k, const v1::Criterion& c) {
-    if (c.op() != v1::OP_UNSPECIFIED || c.values_size() > 0 || c.case_insensitive()) {
+    if (c.op() != v1::OP_UNSPECIFIED || c.values_size() > 0 || c.case_insensitive() || c.negate()) {
         report_criterion(Code::wildcard_with_operator,
                          fmt::format("criterion on '{}' is a wildcard and also sets {}", c.field(),
-                                     c.op() != v1::OP_UNSPECIFIED
-                                         ? "an operator"
-                                         : (c.values_size() > 0 ? "values" : "case_insensitive")),
+                                     c.op() != v1::OP_UNSPECIFIED ? "an operator"
+                                     : c.values_size() > 0        ? "values"
+                                     : c.case_insensitive()       ? "case_insensitive"
+                                                                  : "negate"),
                          i, k, std::nullopt,
                          "keep either wildcard: true alone, or an operator with its values");
     }
@@ -325,7 +385,12 @@ std::optional<Kind> Compiler::kind_of_values(size_t i, size_t k, const v1::Crite
     std::optional<Kind> kind;
     for (size_t v = 0; v < static_cast<size_t>(c.values_size()); ++v) {
         const auto this_kind = value_kind(c.values(static_cast<int>(v)));
-        if (!this_kind) {
+        if (c.values(static_cast<int>(v)).kind_case() == v1::Value::kField) {
+            report_criterion(Code::format_limit,
+                             fmt::format("blob format 1 cannot hold a field reference (to '{}')",
+                                         c.values(static_cast<int>(v)).field()),
+                             i, k, v, "field references come with blob format 2");
+        } else if (!this_kind) {
             report_criterion(Code::value_kind_missing, "value sets no kind", i, k, v,
                              "write the value as one of int, uint, bool, string, bytes, enum, ip");
         } else if (!kind) {
@@ -449,7 +514,7 @@ void Compiler::write_set(size_t i, size_t k, const v1::Criterion& c, Kind kind) 
     }
 }
 
-Result<CompiledBlob> Compiler::run() {
+PartialCompile Compiler::run() {
     BlobHeaderFields fields;
     const bool header_ok = header(&fields);
     const auto instance_count = static_cast<size_t>(message_.instances_size());
@@ -469,20 +534,29 @@ Result<CompiledBlob> Compiler::run() {
                            limits_.max_criteria_incl),
                0, 0, 0, source_.file_location());
     }
+    // Findings so far are about the file as a whole: with one there is no
+    // blob. A repeated id (order_by_id) only leaves out that instance.
+    const bool file_ok = header_ok && findings_.empty();
     const std::vector<uint32_t> order = order_by_id();
-    if (header_ok && findings_.empty()) {
+    if (file_ok) {
         writer_.emplace(fields);
         writer_->reserve(instance_count, criterion_total, criterion_total * 24);
+    }
+    if (message_.rules_size() > 0) {
+        report(Code::format_limit,
+               fmt::format("the file lists {} rule{}; blob format 1 stores no rules",
+                           message_.rules_size(), message_.rules_size() == 1 ? "" : "s"),
+               0, 0, 0, source_.file_location(), "rules come with blob format 2");
     }
     for (const uint32_t i : order) {
         instance(i);
     }
 
     std::optional<CompiledBlob> compiled;
-    if (writer_ && findings_.empty()) {
+    if (writer_) {
         compiled.emplace();
         compiled->bytes = writer_->finish();
-        compiled->source_instance = order;
+        compiled->source_instance = std::move(written_);
         if (compiled->bytes.size() > limits_.max_blob_size_incl) {
             report(Code::format_limit,
                    fmt::format("the blob would be {} bytes; the limit is {}",
@@ -501,16 +575,21 @@ Result<CompiledBlob> Compiler::run() {
     for (Finding& f : findings_) {
         diagnostics.push_back(std::move(f.diagnostic));
     }
-    if (!compiled) {
-        return Result<CompiledBlob>::failure(std::move(diagnostics));
-    }
-    return Result<CompiledBlob>::success(std::move(*compiled), std::move(diagnostics));
+    return PartialCompile{std::move(compiled), std::move(diagnostics)};
 }
 
 }  // namespace
 
-Result<CompiledBlob> compile(const ContentSource& content, const CompileOptions& options) {
+PartialCompile compile_each(const ContentSource& content, const CompileOptions& options) {
     return Compiler(content, options).run();
+}
+
+Result<CompiledBlob> compile(const ContentSource& content, const CompileOptions& options) {
+    PartialCompile partial = compile_each(content, options);
+    if (!partial.blob || has_errors(partial.diagnostics)) {
+        return Result<CompiledBlob>::failure(std::move(partial.diagnostics));
+    }
+    return Result<CompiledBlob>::success(std::move(*partial.blob), std::move(partial.diagnostics));
 }
 
 }  // namespace ringward

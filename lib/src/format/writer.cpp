@@ -249,6 +249,27 @@ BlobWriter::Duplicate BlobWriter::add_ip_set(std::string_view field,
     return std::nullopt;
 }
 
+BlobWriter::Mark BlobWriter::mark() const noexcept {
+    return Mark{instances_.size(), criteria_.size(), pool_.size(), instance_count_,
+                criterion_count_,  has_instance_,    last_id_,     criteria_in_instance_};
+}
+
+void BlobWriter::rollback(const Mark& m) {
+    if (m.instance_bytes > instances_.size() || m.criterion_bytes > criteria_.size() ||
+        m.pool_bytes > pool_.size() || m.instance_count > instance_count_ ||
+        m.criterion_count > criterion_count_) {
+        core::contract_violation();  // Contract: a mark of this writer, not rolled back past.
+    }
+    instances_.resize(m.instance_bytes);
+    criteria_.resize(m.criterion_bytes);
+    pool_.resize(m.pool_bytes);
+    instance_count_ = m.instance_count;
+    criterion_count_ = m.criterion_count;
+    has_instance_ = m.has_instance;
+    last_id_ = m.last_id;
+    criteria_in_instance_ = m.criteria_in_instance;
+}
+
 std::vector<uint8_t> BlobWriter::finish() {
     pool_.resize(static_cast<size_t>(format::align_up(pool_.size(), format::kPoolAlignment)), 0);
     const size_t criteria_offset = format::kHeaderSize + instances_.size();

@@ -755,19 +755,23 @@ Result<ValidatedBlob> validate_content(const ContentSource& content, const Valid
                                        const ValidateOptions& options) {
     CompileOptions compile_options;
     compile_options.limits = options.limits.blob;
-    auto compiled = compile(content, compile_options);
-    if (!compiled.ok()) {
+    // An instance that compile refuses (a value too long, say) is left out
+    // of the blob and reported; the others are still validated, so one
+    // call reports every finding (issue 11, deliverable 5). Content with a
+    // compile finding fails all the same: finish() sees the error.
+    PartialCompile compiled = compile_each(content, compile_options);
+    if (!compiled.blob) {
         return Result<ValidatedBlob>::failure(std::move(compiled.diagnostics));
     }
     std::vector<Diagnostic> diagnostics = std::move(compiled.diagnostics);
-    auto owned = std::make_unique<std::vector<uint8_t>>(std::move(compiled.value->bytes));
+    auto owned = std::make_unique<std::vector<uint8_t>>(std::move(compiled.blob->bytes));
     format::BlobView view;
     const format::ReadResult read =
         format::read_blob(owned->data(), owned->size(), options.limits.blob, &view);
     if (!read.ok()) {
         core::invariant_broken();  // compile() wrote what the reader refuses: a broken invariant.
     }
-    const SourceLocator locator(content, compiled.value->source_instance);
+    const SourceLocator locator(content, compiled.blob->source_instance);
     Validator(view, target.impl(), options.limits, locator, diagnostics).run();
     // The blob holds instances in id order; people read the source in its
     // own order. (JSON and binary sources have no lines: blob order stays.)
