@@ -425,3 +425,92 @@ TEST_CASE("binary: packed and unpacked repeated fields, and fields given once, l
     registry.mutable_template_types(0)->mutable_fields(0)->add_operators(v1::OP_IN);
     check_loads(Kind::registry, registry.SerializeAsString(), InputFormat::binary);
 }
+
+// The content model's fields (rules, exclusions, negation, field references)
+// read one way only, in every format, as the older fields do.
+TEST_CASE("the content model's rules, exclusions, negate and field references have one meaning") {
+    const auto column_of = [](const std::string& text, const std::string& marker) {
+        const size_t at = text.rfind(marker);
+        REQUIRE(at != std::string::npos);
+        return static_cast<uint32_t>(at + 1);
+    };
+    SECTION("text") {
+        const std::string rule_twice = "instances { id: 1 rule: 2 rule: 3 }";
+        check_refused(Kind::content, rule_twice, InputFormat::text, Code::text_field_repeated, 1,
+                      column_of(rule_twice, "rule:"), "1:19");
+        const std::string negate_twice =
+            "instances { exclusions { criteria { field: \"a\" negate: true negate: false } } }";
+        check_refused(Kind::content, negate_twice, InputFormat::text, Code::text_field_repeated, 1,
+                      column_of(negate_twice, "negate:"));
+        const std::string string_and_field =
+            "instances { criteria { values { string: \"x\" field: \"y\" } } }";
+        check_refused(Kind::content, string_and_field, InputFormat::text, Code::text_field_repeated,
+                      1, column_of(string_and_field, "field: \"y\""));
+        const std::string rule_id_twice = "rules { id: 1 id: 2 }";
+        check_refused(Kind::content, rule_id_twice, InputFormat::text, Code::text_field_repeated, 1,
+                      column_of(rule_id_twice, "id:"));
+        check_loads(Kind::content,
+                    "rules { id: 1 name: \"r\" origin: \"o\" } rules { id: 2 }\n"
+                    "instances { id: 1 rule: 1 exclusions { criteria { field: \"a\" negate: true "
+                    "values { field: \"b\" } } } exclusions { criteria { field: \"c\" } } }",
+                    InputFormat::text);
+    }
+    SECTION("JSON") {
+        const std::string negate_twice =
+            R"({"instances":[{"exclusions":[{"criteria":[{"negate":true,"negate":false}]}]}]})";
+        check_refused(Kind::content, negate_twice, InputFormat::json, Code::json_key_duplicate, 1,
+                      column_of(negate_twice, "\"negate\""));
+        const std::string string_and_field =
+            R"({"instances":[{"criteria":[{"values":[{"string":"x","field":"y"}]}]}]})";
+        check_refused(Kind::content, string_and_field, InputFormat::json, Code::json_key_duplicate,
+                      1, column_of(string_and_field, "\"field\""));
+        const std::string rule_twice = R"({"rules":[{"id":1,"id":2}]})";
+        check_refused(Kind::content, rule_twice, InputFormat::json, Code::json_key_duplicate, 1,
+                      column_of(rule_twice, "\"id\""));
+        check_loads(
+            Kind::content,
+            R"({"rules":[{"id":1},{"id":2}],"instances":[{"id":1,"rule":1,)"
+            R"("exclusions":[{"criteria":[{"field":"a","negate":true}]},{"criteria":[]}]}]})",
+            InputFormat::json);
+    }
+    SECTION("binary") {
+        struct Case {
+            const char* name;
+            std::string bytes;
+            size_t offset;
+            size_t first;
+        };
+        const Case cases[] = {
+            {"an instance's rule twice", field_bytes(4, field_varint(6, 1) + field_varint(6, 2)), 4,
+             2},
+            {"an exclusion criterion's negate twice",
+             field_bytes(4,
+                         field_bytes(5, field_bytes(1, field_varint(6, 1) + field_varint(6, 0)))),
+             8, 6},
+            {"a rule's id twice", field_bytes(5, field_varint(1, 1) + field_varint(1, 2)), 4, 2},
+            {"a value's string and field reference",
+             field_bytes(4,
+                         field_bytes(4, field_bytes(5, field_bytes(4, "x") + field_bytes(8, "y")))),
+             9, 6},
+        };
+        for (const Case& c : cases) {
+            DYNAMIC_SECTION(c.name) {
+                const auto diagnostics = parse(Kind::content, c.bytes, InputFormat::binary);
+                const Diagnostic& d = refusal(diagnostics);
+                CHECK(code_id(d.code) == code_id(Code::binary_field_repeated));
+                REQUIRE(d.location.blob_offset.has_value());
+                CHECK(*d.location.blob_offset == c.offset);
+                CHECK_THAT(d.message, Catch::Contains("first at byte " + std::to_string(c.first)));
+            }
+        }
+        check_loads(Kind::content,
+                    field_bytes(5, field_varint(1, 1)) +
+                        field_bytes(4, field_varint(6, 1) +
+                                           field_bytes(5, field_bytes(1, field_varint(6, 1)))),
+                    InputFormat::binary);
+        // An unknown field inside an exclusion is refused like one anywhere.
+        const auto unknown = parse(
+            Kind::content, field_bytes(4, field_bytes(5, field_varint(9, 1))), InputFormat::binary);
+        CHECK(code_id(refusal(unknown).code) == code_id(Code::binary_field_unknown));
+    }
+}
