@@ -242,3 +242,33 @@ TEST_CASE("the example agent in ring 2 defers, then accepts, and takes a policy 
     CHECK_THAT(bad.err, Catch::Contains("bad.txtpb:1:1: error[RW0875]"));
 }
 #endif
+
+TEST_CASE("ringward store stage keeps a deferred envelope staged, and says so") {
+    TempDir dir;
+    make_key(dir);
+    REQUIRE(sign(dir, 7, dir.file("s.rws"),
+                 {"--ring-schedule", kFiveStages, "--category", "rapid-response"})
+                .exit_code == 0);
+    const auto staged = run_cli({"store", "stage", "--channel", "292", dir.file("store"),
+                                 "--keyring", dir.file("keyring.txtpb"), "--ring", "2", "--now",
+                                 "2027-01-01T01:00:00Z", dir.file("s.rws")});
+    INFO(staged.err);
+    CHECK(staged.exit_code == 0);
+    CHECK_THAT(staged.out, Catch::Contains("stage done: staged, not yet admitted for this ring"));
+    CHECK_THAT(staged.out, Catch::Contains("trial"));
+    const auto json = run_cli({"store", "stage", "--channel", "292", dir.file("store2"),
+                               "--keyring", dir.file("keyring.txtpb"), "--ring", "2", "--now",
+                               "2027-01-01T01:00:00Z", "--format", "json", dir.file("s.rws")});
+    CHECK(json.exit_code == 0);
+    const auto report = ringward::test::parse_json(json.out);
+    CHECK(report.fields().at("deferred").bool_value());
+    CHECK(report.fields()
+              .at("state")
+              .struct_value()
+              .fields()
+              .at("trial")
+              .struct_value()
+              .fields()
+              .at("sequence")
+              .number_value() == 7);
+}
