@@ -405,7 +405,7 @@ TEST_CASE("a truncated version 2 envelope is refused before anything is read") {
     CHECK_FALSE(peek_envelope(std::span(e.data(), kHeaderV2 - 1)).has_value());
 }
 
-TEST_CASE("--ring-schedule text: ring:offset pairs") {
+TEST_CASE("the ring schedule as sign takes it: ring:offset pairs") {
     const auto parsed = parse_ring_schedule("0:0,1:1h,2:4h,3:12h,4:24h");
     REQUIRE(parsed.ok());
     CHECK(*parsed.value == kFiveStages);
