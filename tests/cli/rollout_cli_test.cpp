@@ -86,6 +86,11 @@ TEST_CASE("sign --ring-schedule writes the plan; inspect shows it as wall-clock 
     CHECK_THAT(text.out,
                Catch::Contains("    ring 4    from 2027-01-02T00:00:00Z  (not_before + 1d)\n"));
 
+    // validate reads the blob after the longer header, like every command.
+    CHECK(
+        run_cli({"validate", "--registry", kRegistry, "--manifests", kManifests, dir.file("s.rws")})
+            .exit_code == 0);
+
     const auto json = run_cli({"inspect", "--format", "json", dir.file("s.rws")});
     REQUIRE(json.exit_code == 0);
     const auto report = ringward::test::parse_json(json.out);
