@@ -22,6 +22,9 @@ namespace ringward::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitRejected = 1;
 inline constexpr int kExitUsage = 2;
+// verify: valid, but the signed schedule (and the customer's delay) admits
+// this ring later: not a refusal, try again at the time printed.
+inline constexpr int kExitDeferred = 3;
 
 // A subcommand's body, run after parsing; returns the exit code.
 using Runner = std::function<int()>;

@@ -38,7 +38,8 @@ Runner add_inspect(CLI::App& app) {
         "inspect",
         "Show what a blob (.rwc) or an envelope (.rws) says, or what a content source compiles\n"
         "to, instance by instance. Blobs and envelopes are recognised by their magic numbers,\n"
-        "sources by their names. An envelope's header is shown as written: verify checks it.");
+        "sources by their names. An envelope's header is shown as written (verify checks it),\n"
+        "with a version 2 envelope's ring schedule as the wall-clock time each ring is admitted.");
     add_version_flag(*command);
     command->add_option("file", args->file, "Blob or content source to show")->required();
     command->add_option("--format", args->output_format, "Output: text or json (default text)")

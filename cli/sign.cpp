@@ -22,11 +22,23 @@ struct SignArgs {
     std::string expires;
     std::string expires_in;
     uint32_t ring = 0;
+    std::string ring_schedule;
+    std::string category;
 };
 
 int usage(const std::string& message) {
     fmt::print(stderr, "ringward: {}\n", message);
     return kExitUsage;
+}
+
+// "0:0,1:1h,2:4h": the schedule as --ring-schedule takes it.
+std::string ring_schedule_text(const std::vector<RingStage>& schedule) {
+    std::string out;
+    for (const RingStage& stage : schedule) {
+        out += fmt::format("{}{}:{}", out.empty() ? "" : ",", stage.ring,
+                           format_duration(stage.offset));
+    }
+    return out;
 }
 
 int run_sign(const SignArgs& args) {
@@ -39,6 +51,23 @@ int run_sign(const SignArgs& args) {
     EnvelopePolicy& policy = request.policy;
     policy.sequence = args.sequence;
     policy.ring = args.ring;
+    if (!args.ring_schedule.empty()) {
+        auto schedule = parse_ring_schedule(args.ring_schedule);
+        if (!schedule.ok()) {
+            fail_with(schedule.diagnostics.front());
+            return kExitUsage;
+        }
+        policy.schedule = std::move(*schedule.value);
+    }
+    if (!args.category.empty()) {
+        const auto category = parse_content_category(args.category);
+        if (!category) {
+            return usage(
+                "--category takes sensor-operations, system-critical, "
+                "vulnerability-management or rapid-response");
+        }
+        policy.category = *category;
+    }
     policy.not_before = now_seconds();
     if (!args.not_before.empty()) {
         const auto t = parse_time(args.not_before);
@@ -99,16 +128,21 @@ int run_sign(const SignArgs& args) {
     print_diagnostics(report.diagnostics, sources);
     const auto header = peek_envelope(*envelope);
     format::BlobView view;
-    const std::span<const uint8_t> blob(envelope->data() + RINGWARD_ENVELOPE_HEADER_BYTES,
+    const std::span<const uint8_t> blob(envelope->data() + envelope_header_size(*envelope),
                                         header->blob_size);
     const uint32_t instances =
         format::read_blob(blob.data(), blob.size(), format::Limits{}, &view).ok()
             ? view.instance_count()
             : 0;
+    const std::string rollout =
+        policy.schedule.empty()
+            ? fmt::format("ring {}", policy.ring)
+            : fmt::format("{}, rings {}", content_category_name(policy.category),
+                          ring_schedule_text(policy.schedule));
     fmt::print(stderr,
-               "ringward: signed {} with key {}: channel {}, sequence {}, ring {}, valid {} to {}, "
+               "ringward: signed {} with key {}: channel {}, sequence {}, {}, valid {} to {}, "
                "{} instances\n",
-               args.output, to_hex(header->key_id), header->channel, policy.sequence, policy.ring,
+               args.output, to_hex(header->key_id), header->channel, policy.sequence, rollout,
                format_time(policy.not_before), format_time(policy.expires), instances);
     return kExitOk;
 }
@@ -121,8 +155,9 @@ Runner add_sign(CLI::App& app) {
         "sign",
         "Validate content (source or blob) in full against the registry and manifests and, only\n"
         "if it passes, sign it with Ed25519 into an envelope (.rws) that binds its channel,\n"
-        "sequence, validity window, sensor range and rollout ring. The new signature is checked\n"
-        "before the envelope is written (atomically).");
+        "sequence, validity window, sensor range and rollout: one ring (--ring), or a ring\n"
+        "schedule and content category (--ring-schedule, --category). The new signature is\n"
+        "checked before the envelope is written (atomically).");
     add_version_flag(*command);
     command->add_option("--key", args->key, "Secret key file (from ringward keygen)")
         ->required()
@@ -142,9 +177,21 @@ Runner add_sign(CLI::App& app) {
     auto* expires_in =
         command->add_option("--expires-in", args->expires_in, "Validity as a duration: 7d, 36h");
     expires->excludes(expires_in);
-    command->add_option("--ring", args->ring,
-                        "Highest rollout ring admitted (default 0: the first ring only; widening "
-                        "a rollout is a new signature)");
+    auto* ring = command->add_option(
+        "--ring", args->ring,
+        "Envelope version 1: the highest rollout ring admitted (default 0: the first ring only; "
+        "widening a rollout is a new signature)");
+    auto* schedule = command->add_option(
+        "--ring-schedule", args->ring_schedule,
+        "Envelope version 2: when each ring is admitted, as ring:offset after --not-before, "
+        "e.g. 0:0,1:1h,2:4h,3:12h,4:24h; a ring not listed is never admitted");
+    schedule->excludes(ring);
+    command
+        ->add_option("--category", args->category,
+                     "With --ring-schedule: the content's category, which customers' policies "
+                     "delay by (sensor-operations, system-critical, vulnerability-management, "
+                     "rapid-response)")
+        ->needs(schedule);
     add_input_format_option(*command, args->input_format);
     command->add_option("content", args->content, "Content to sign: a source or a blob")
         ->required();

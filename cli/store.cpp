@@ -133,6 +133,10 @@ int report(const StoreArgs& args, const char* action, ringward_store_status stat
             }
             json.end_object();
         }
+        if (status == RINGWARD_STORE_OK && loader_status == RINGWARD_E_NOT_YET_ADMITTED) {
+            // Staged, waiting for its ring's time (docs/rollout.md).
+            json.member("deferred", true);
+        }
         json.member("directory", args.directory);
         if (store != nullptr) {
             json.key("state").begin_object();
@@ -155,6 +159,11 @@ int report(const StoreArgs& args, const char* action, ringward_store_status stat
             fmt::print(stderr, " ({})", std::strerror(io_errno));
         }
         fmt::print(stderr, "\nringward: store {} refused\n", action);
+    } else if (loader_status == RINGWARD_E_NOT_YET_ADMITTED) {
+        fmt::print(
+            "{}: {} done: staged, not yet admitted for this ring (the agent's select "
+            "loads it once its time has come)\n",
+            args.directory, action);
     } else if (std::string_view(action) != "status") {
         fmt::print("{}: {} done\n", args.directory, action);
     }

@@ -19,6 +19,7 @@ struct VerifyArgs {
     std::string state;
     std::string now;
     std::string manifest;
+    std::string policy;
     bool list = false;
 };
 
@@ -31,6 +32,7 @@ int run_verify(const VerifyArgs& args) {
     request.ring = args.ring;
     request.state = args.state;
     request.manifest = args.manifest;
+    request.policy = args.policy;
     request.now = now_seconds();
     if (!args.now.empty()) {
         const auto now = parse_time(args.now);
@@ -55,7 +57,15 @@ int run_verify(const VerifyArgs& args) {
     const auto version_text = [](uint64_t packed) {
         return to_string(format::SensorVersion::unpack(packed));
     };
-    fmt::print("accepted {}\n", args.file);
+    if (v.deferred) {
+        fmt::print(
+            "not yet admitted {}: ring {} is admitted at {} (in {}); keep it and try "
+            "again then\n",
+            args.file, v.admission_ring, format_time(v.admit_at),
+            format_duration(v.admit_at - request.now));
+    } else {
+        fmt::print("accepted {}\n", args.file);
+    }
     fmt::print("  key        {}\n", to_hex(v.key_id));
     fmt::print("  channel    {}\n", v.channel);
     fmt::print("  sequence   {}\n", v.sequence);
@@ -64,7 +74,29 @@ int run_verify(const VerifyArgs& args) {
     fmt::print("  sensors    {} .. {}{}\n", version_text(v.sensor_min), version_text(v.sensor_max),
                v.sensor_version.empty() ? " (no sensor version given: not checked)"
                                         : fmt::format(" (this sensor: {})", v.sensor_version));
-    fmt::print("  ring       {} (this agent: {})\n", v.ring, args.ring);
+    if (v.format_version == 1) {
+        fmt::print("  ring       {} (this agent: {})\n", v.ring, args.ring);
+    } else {
+        fmt::print("  category   {}{}\n", content_category_name(v.category),
+                   v.customer ? fmt::format(" (customer policy: ring {}, delay {})",
+                                            v.customer->ring, format_duration(v.customer->delay))
+                              : std::string());
+        fmt::print("  schedule   (this agent: ring {}, judged for ring {})\n", args.ring,
+                   v.admission_ring);
+        for (const RingStage& stage : v.schedule) {
+            fmt::print("    ring {:<4} admitted at {}{}\n", stage.ring,
+                       format_time(v.not_before + stage.offset),
+                       stage.ring == v.admission_ring
+                           ? fmt::format("  <- this agent: {}{}", format_time(v.admit_at),
+                                         v.admit_at != v.not_before + stage.offset
+                                             ? " with the customer's delay"
+                                             : "")
+                           : std::string());
+        }
+    }
+    if (v.deferred) {
+        return kExitDeferred;
+    }
     if (!v.manifest_build.empty()) {
         fmt::print("  instances  {}: {} evaluable, {} skipped, against build {}'s table\n",
                    v.instance_count, v.evaluable_count, v.skipped_count, v.manifest_build);
@@ -96,7 +128,9 @@ Runner add_verify(CLI::App& app) {
         "within its window; the signature; the blob's hash; channel, sequence (no replay or\n"
         "rollback, with --state), validity window, sensor version range and rollout ring; the\n"
         "blob through the reader; and, with --manifest, which instances that sensor build would\n"
-        "evaluate. Exit 0 accepted, 1 refused, 2 usage or I/O.");
+        "evaluate. Prints when each ring of a signed schedule is admitted. Exit 0 accepted,\n"
+        "1 refused, 2 usage or I/O, 3 not yet admitted for this ring (not a refusal: the time\n"
+        "it will be is printed).");
     add_version_flag(*command);
     command->add_option("--keyring", args->keyring, "Keyring of trusted keys")
         ->required()
@@ -115,6 +149,11 @@ Runner add_verify(CLI::App& app) {
     command
         ->add_option("--manifest", args->manifest,
                      "A sensor build's manifest: count and list what it would evaluate")
+        ->check(CLI::ExistingFile);
+    command
+        ->add_option("--policy", args->policy,
+                     "A customer's rollout policy file (per category a ring and a delay, on top "
+                     "of the signed schedule); envelopes without a schedule are then refused")
         ->check(CLI::ExistingFile);
     command->add_flag("--list", args->list, "List every instance");
     command->add_option("file", args->file, "Envelope (.rws) to verify")->required();

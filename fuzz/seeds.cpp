@@ -169,6 +169,13 @@ int main(int argc, char** argv) {
                 }
             };
             sign(fuzz::fuzz_key(), "", {0x00, 0x01, 0x03, 0x05, 0x09, 0x11});
+            // Version 2: ring 0 admitted, ring 1 (bit 2) deferred an hour,
+            // and with the customer's delay (bit 5) later still.
+            policy.schedule = {{0, 0}, {1, 86'400 + 3'600}};
+            policy.category = RINGWARD_CATEGORY_RAPID_RESPONSE;
+            sign(fuzz::fuzz_key(), "scheduled-", {0x00, 0x01, 0x05, 0x21, 0x25});
+            policy.schedule.clear();
+            policy.category = 0;
             if (first) {
                 sign(fuzz::fuzz_key_from(fuzz::kRevokedFill), "revoked-", {0x00});
                 sign(fuzz::fuzz_key_from(fuzz::kNotYetValidFill), "not-yet-valid-", {0x00});

@@ -7,11 +7,17 @@
  *
  *   agent --print-manifest
  *   agent --trust KEY.pub [--trust ...] --channel N [--ring R] [--now T]
- *         [--last-sequence S] ENVELOPE.rws
+ *         [--last-sequence S] [--policy POLICY.txtpb] ENVELOPE.rws
  *
- * Exit status: 0 accepted, 1 refused, 2 usage or I/O.
+ * --policy is the customer's rollout policy (docs/rollout.md): per content
+ * category a ring and a delay on top of the vendor's signed ring schedule.
+ * With one, envelopes without a schedule are refused.
+ *
+ * Exit status: 0 accepted, 1 refused, 2 usage or I/O, 3 not yet admitted for
+ * this ring (a deferral: keep the envelope and try again at the time shown).
  */
 #include <ringward/loader.h>
+#include <ringward/rollout_policy.h>
 #include <ringward/sensor_table.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -27,7 +33,8 @@ static int usage(void) {
     fputs(
         "usage: agent --print-manifest\n"
         "       agent --trust KEY.pub [--trust KEY.pub ...] --channel N [--ring R]\n"
-        "             [--now UNIX_SECONDS] [--last-sequence S] ENVELOPE.rws\n",
+        "             [--now UNIX_SECONDS] [--last-sequence S] [--policy POLICY.txtpb]\n"
+        "             ENVELOPE.rws\n",
         stderr);
     return 2;
 }
@@ -128,6 +135,9 @@ int main(int argc, char** argv) {
     ringward_trusted_key keys[MAX_KEYS];
     size_t key_count = 0;
     ringward_channel_state last = {0, 0};
+    ringward_category_policy policies[RINGWARD_CATEGORY_MAX];
+    size_t policy_count = 0;
+    char policy_message[2048];
     ringward_loader_config config;
     ringward_loaded loaded;
     ringward_status status;
@@ -160,6 +170,16 @@ int main(int argc, char** argv) {
         } else if (strcmp(argv[arg], "--last-sequence") == 0 && arg + 1 < argc) {
             last.last_sequence = strtoull(argv[++arg], NULL, 10);
             have_last = 1;
+        } else if (strcmp(argv[arg], "--policy") == 0 && arg + 1 < argc) {
+            const int read = ringward_read_rollout_policy(argv[++arg], policies, &policy_count,
+                                                          policy_message, sizeof(policy_message));
+            if (read != 0) {
+                fputs(policy_message, stderr);
+                return read;
+            }
+            config.category_policies = policies;
+            config.category_policy_count = policy_count;
+            config.flags |= RINGWARD_CONFIG_REQUIRE_SCHEDULE;
         } else if (argv[arg][0] != '-' && envelope_path == NULL) {
             envelope_path = argv[arg];
         } else {
@@ -183,14 +203,28 @@ int main(int argc, char** argv) {
         return 2;
     }
     status = ringward_load(&config, envelope, size, &loaded);
+    if (status == RINGWARD_E_NOT_YET_ADMITTED) {
+        /* Not a refusal: the signed schedule (and the customer's delay)
+           admits this ring later. A real agent keeps the envelope staged
+           (ringward/store.h) and loads it again then. */
+        printf(
+            "deferred %s: sequence %llu, ring %u admitted at %llu (in %llu s); keeping the "
+            "content already loaded\n",
+            envelope_path, (unsigned long long)loaded.sequence, loaded.admission_ring,
+            (unsigned long long)loaded.admit_at,
+            (unsigned long long)(loaded.admit_at - config.now));
+        free(envelope);
+        return 3;
+    }
     if (status != RINGWARD_OK) {
         fprintf(stderr, "agent: refused %s: %s (%s); keeping the content already loaded\n",
                 envelope_path, ringward_status_name(status), ringward_status_message(status));
         free(envelope);
         return 1;
     }
-    printf("accepted %s: channel %u, sequence %llu, %u instances\n", envelope_path, loaded.channel,
-           (unsigned long long)loaded.sequence, loaded.instance_count);
+    printf("accepted %s: channel %u, sequence %llu, ring %u admitted since %llu, %u instances\n",
+           envelope_path, loaded.channel, (unsigned long long)loaded.sequence,
+           loaded.admission_ring, (unsigned long long)loaded.admit_at, loaded.instance_count);
     printf("will evaluate %u, skip %u\n", loaded.evaluable_count, loaded.skipped_count);
     for (i = 0; i < loaded.instance_count; ++i) {
         ringward_instance instance;

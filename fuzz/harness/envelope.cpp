@@ -10,9 +10,12 @@
 //   bit 2  the agent expects channel 292, is in ring 1 and checks the sensor
 //          range (otherwise: any channel, ring 0, any sensor version);
 //   bit 3  the hash function fails;
-//   bit 4  the agent's size cap is 1 KiB.
+//   bit 4  the agent's size cap is 1 KiB;
+//   bit 5  a customer policy (rapid response: ring 1, two hours late) and a
+//          required ring schedule.
 // Every refusal must be a known status, named, and leave no content visible;
-// what the loader accepts, the header peek of `inspect` must read alike.
+// a deferral must name a time still to come, before the expiry; what the
+// loader accepts, the header peek of `inspect` must read alike.
 #include <algorithm>
 #include <cstring>
 
@@ -41,6 +44,9 @@ constexpr uint8_t kChannelState = 1u << 1;
 constexpr uint8_t kAgentPolicy = 1u << 2;
 constexpr uint8_t kHashFails = 1u << 3;
 constexpr uint8_t kSmallCap = 1u << 4;
+constexpr uint8_t kCustomerPolicy = 1u << 5;
+
+constexpr ringward_category_policy kCustomer[] = {{RINGWARD_CATEGORY_RAPID_RESPONSE, 1, 7200}};
 
 // The examples' channels (examples/content/), each last accepted at sequence 1.
 constexpr ringward_channel_state kAccepted[] = {{291, 1}, {292, 1}, {293, 1}};
@@ -81,10 +87,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if ((mode & kSmallCap) != 0) {
         config.max_envelope_bytes = 1024;
     }
+    if ((mode & kCustomerPolicy) != 0) {
+        config.category_policies = kCustomer;
+        config.category_policy_count = 1;
+        config.flags |= RINGWARD_CONFIG_REQUIRE_SCHEDULE;
+    }
     // The header peek reads anything that starts like an envelope, and only that.
     const auto peeked = peek_envelope({envelope, envelope_size});
-    fuzz::require(peeked.has_value() == (envelope_size >= RINGWARD_ENVELOPE_HEADER_BYTES &&
-                                         is_envelope({envelope, envelope_size})),
+    const size_t header_size = envelope_header_size({envelope, envelope_size});
+    fuzz::require(peeked.has_value() ==
+                      (envelope_size >= RINGWARD_ENVELOPE_HEADER_BYTES &&
+                       envelope_size >= header_size && is_envelope({envelope, envelope_size})),
                   "the header peek disagrees with the magic number");
     ringward_loaded loaded{};
     const ringward_status status =
@@ -92,6 +105,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Every status the loader returns is one loader_status.def lists.
     fuzz::require(std::string_view(ringward_status_name(status)) != "?", "an unknown status");
     fuzz::require(std::strcmp(ringward_status_name(status), "?") != 0, "a status without a name");
+    const auto same_header = [&] {
+        return peeked && peeked->format_version == loaded.format_version &&
+               peeked->category == loaded.category && peeked->channel == loaded.channel &&
+               peeked->ring == loaded.ring && peeked->sequence == loaded.sequence &&
+               peeked->not_before == loaded.not_before && peeked->expires == loaded.expires &&
+               peeked->sensor_min == loaded.sensor_min && peeked->sensor_max == loaded.sensor_max &&
+               std::equal(peeked->key_id.begin(), peeked->key_id.end(), loaded.key_id);
+    };
+    if (status == RINGWARD_E_NOT_YET_ADMITTED) {
+        // Not yet, and when: a time to come, within the window, and the
+        // header as signed; no content.
+        fuzz::require(loaded.format_version == 2 && loaded.admit_at > config.now &&
+                          loaded.admit_at < loaded.expires && loaded.admit_at >= loaded.not_before,
+                      "a deferral to a time that has passed or will never admit");
+        fuzz::require(loaded.blob == nullptr && loaded.instance_count == 0,
+                      "a deferred envelope left its content visible");
+        fuzz::require(same_header(), "the header peek and the loader read a deferral differently");
+        return 0;
+    }
     if (status != RINGWARD_OK) {
         fuzz::require(ringward_status_message(status)[0] != '\0', "a refusal without a message");
         fuzz::require(loaded.blob == nullptr && loaded.instance_count == 0,
@@ -100,8 +132,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             const auto error = static_cast<format::ReadError>(loaded.read_error);
             // The loader refuses a blob only after the envelope's shape
             // checks, so the envelope holds a header and a signature.
-            const size_t blob_size =
-                envelope_size - RINGWARD_ENVELOPE_HEADER_BYTES - RINGWARD_SIGNATURE_BYTES;
+            const size_t blob_size = envelope_size - header_size - RINGWARD_SIGNATURE_BYTES;
             fuzz::require(loaded.read_error_offset <= blob_size,
                           "a malformed blob's error points outside it");
             fuzz::require(std::strcmp(format::read_error_name(error), "?") != 0 &&
@@ -111,6 +142,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return 0;
     }
     fuzz::check_accepted(loaded, envelope, envelope_size, build);
+    fuzz::require(loaded.admit_at <= config.now && same_header(),
+                  "accepted before its ring's time, or read unlike the header peek");
     // The header as `inspect` and `verify` show it says what the loader read.
     fuzz::require(
         peeked && peeked->channel == loaded.channel && peeked->ring == loaded.ring &&

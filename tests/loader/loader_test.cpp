@@ -87,6 +87,15 @@ struct Agent {
     }
 };
 
+// Version 2: the schedule given, category rapid response.
+EnvelopePolicy scheduled(std::vector<RingStage> schedule) {
+    EnvelopePolicy p = policy();
+    p.ring = 0;
+    p.schedule = std::move(schedule);
+    p.category = RINGWARD_CATEGORY_RAPID_RESPONSE;
+    return p;
+}
+
 std::vector<uint8_t> sign(const SecretKey& key, const EnvelopePolicy& p = policy()) {
     auto envelope = sign_envelope(small_blob(), key, p);
     REQUIRE(envelope.ok());
@@ -166,7 +175,7 @@ TEST_CASE("every refusal has its own code") {
          RINGWARD_E_TOO_LARGE},
         {"truncated below a header", [](Agent&, auto& e) { e.resize(100); }, RINGWARD_E_TRUNCATED},
         {"not an envelope", [](Agent&, auto& e) { e[1] = 'X'; }, RINGWARD_E_BAD_MAGIC},
-        {"unknown format version", [](Agent&, auto& e) { e[8] = 2; },
+        {"unknown format version", [](Agent&, auto& e) { e[8] = 3; },
          RINGWARD_E_UNSUPPORTED_VERSION},
         {"a reserved field set", [](Agent&, auto& e) { e[152] = 1; }, RINGWARD_E_BAD_HEADER},
         {"a byte appended", [](Agent&, auto& e) { e.push_back(0); }, RINGWARD_E_SIZE_MISMATCH},
@@ -238,6 +247,34 @@ TEST_CASE("every refusal has its own code") {
              resign(e, key, false);
          },
          RINGWARD_E_SEQUENCE_ZERO},
+        // Version 2 (tests/loader/schedule_test.cpp has the schedule's every rule).
+        {"not yet this ring's time (a deferral)",
+         [&](Agent&, auto& e) {
+             e = sign(key, scheduled({{0, 0}, {1, 5400}}));
+         },
+         RINGWARD_E_NOT_YET_ADMITTED},
+        {"a schedule with its rings swapped, under a signature that passes",
+         [&](Agent& a, auto& e) {
+             e = sign(key, scheduled({{0, 0}, {1, 0}}));
+             put_u32(e, 160, 1);
+             put_u32(e, 176, 0);
+             a.config.verify = [](const uint8_t*, const uint8_t*, size_t, const uint8_t*, void*) {
+                 return 0;
+             };
+         },
+         RINGWARD_E_BAD_SCHEDULE},
+        {"a customer delay past the expiry",
+         [&](Agent& a, auto& e) {
+             e = sign(key, scheduled({{0, 0}, {1, 0}}));
+             static const ringward_category_policy slow = {RINGWARD_CATEGORY_RAPID_RESPONSE, 0,
+                                                           7200};
+             a.config.category_policies = &slow;
+             a.config.category_policy_count = 1;
+         },
+         RINGWARD_E_ADMITTED_AFTER_EXPIRY},
+        {"a version 1 envelope to an agent that requires a schedule",
+         [](Agent& a, auto&) { a.config.flags |= RINGWARD_CONFIG_REQUIRE_SCHEDULE; },
+         RINGWARD_E_SCHEDULE_REQUIRED},
         {"a failing hash function",
          [](Agent& a, auto&) {
              a.config.hash = [](uint8_t*, const uint8_t*, size_t, void*) { return -1; };

@@ -19,7 +19,6 @@ using core::load_u32;
 using core::load_u64;
 
 using namespace envelope;
-constexpr size_t kHeader = kHeaderSize;
 constexpr size_t kSignature = kSignatureSize;
 
 static_assert(sizeof(format::BlobView) <= sizeof(ringward_loaded::view_),
@@ -111,28 +110,42 @@ void judge(const format::InstanceView& instance, const ringward_template_support
 // refusal that decides the status.
 
 // 1. Shape, before anything else is read: size caps, magic, version, header.
-ringward_status check_shape(const ringward_loader_config& config, const uint8_t* e, size_t size) {
+// Sets *header to the version's header size.
+ringward_status check_shape(const ringward_loader_config& config, const uint8_t* e, size_t size,
+                            size_t* header) {
     const size_t cap = config.max_envelope_bytes != 0 ? config.max_envelope_bytes
                                                       : RINGWARD_DEFAULT_MAX_ENVELOPE_BYTES;
     if (size > cap) {
         return RINGWARD_E_TOO_LARGE;
     }
-    if (size < kHeader + kSignature) {
+    // The smallest envelope: a version 1 header and the signature. The
+    // version is read only once there are bytes for it.
+    if (size < kHeaderSizeV1 + kSignature) {
         return RINGWARD_E_TRUNCATED;
     }
     if (__builtin_memcmp(e, kMagic, sizeof(kMagic)) != 0) {
         return RINGWARD_E_BAD_MAGIC;
     }
-    if (load_u16(e + kAtVersion) != kVersion) {
+    const uint16_t version = load_u16(e + kAtVersion);
+    *header = header_size(version);
+    if (*header == 0) {
         return RINGWARD_E_UNSUPPORTED_VERSION;
     }
-    if (load_u16(e + kAtHeaderSize) != kHeader || load_u16(e + kAtReserved16) != 0 ||
-        load_u64(e + kAtReserved64) != 0) {
+    if (size < *header + kSignature) {
+        return RINGWARD_E_TRUNCATED;
+    }
+    const bool reserved_zero =
+        version == kVersion1 ? load_u64(e + kAtReserved64) == 0 : load_u32(e + kAtReserved32) == 0;
+    if (load_u16(e + kAtHeaderSize) != *header || load_u16(e + kAtReserved16) != 0 ||
+        !reserved_zero) {
         return RINGWARD_E_BAD_HEADER;
     }
-    // size >= kHeader + kSignature here, so the subtraction cannot wrap.
-    if (load_u64(e + kAtBlobSize) != size - kHeader - kSignature) {
+    // size >= *header + kSignature here, so the subtraction cannot wrap.
+    if (load_u64(e + kAtBlobSize) != size - *header - kSignature) {
         return RINGWARD_E_SIZE_MISMATCH;
+    }
+    if (version == kVersion1 && (config.flags & RINGWARD_CONFIG_REQUIRE_SCHEDULE) != 0) {
+        return RINGWARD_E_SCHEDULE_REQUIRED;
     }
     return RINGWARD_OK;
 }
@@ -163,24 +176,24 @@ ringward_status check_key(const ringward_loader_config& config, const uint8_t* e
 // 3. The signature over the context string and every header byte (the header
 // holds the blob's hash, so the blob is covered too).
 ringward_status check_signature(const ringward_loader_config& config, const uint8_t* e,
-                                size_t blob_size, const ringward_trusted_key& key) {
-    uint8_t message[kSignedSize];
-    signed_message(e, message);
+                                size_t header, size_t blob_size, const ringward_trusted_key& key) {
+    uint8_t message[kMaxSignedSize];
+    const size_t length = signed_message(e, load_u16(e + kAtVersion), message);
     const ringward_verify_fn verify =
         config.verify != nullptr ? config.verify : ringward_sodium_verify;
-    if (verify(e + kHeader + blob_size, message, sizeof(message), key.public_key,
-               config.verify_context) != 0) {
+    if (verify(e + header + blob_size, message, length, key.public_key, config.verify_context) !=
+        0) {
         return RINGWARD_E_BAD_SIGNATURE;
     }
     return RINGWARD_OK;
 }
 
 // 4. The blob is the one the header signs.
-ringward_status check_hash(const ringward_loader_config& config, const uint8_t* e,
+ringward_status check_hash(const ringward_loader_config& config, const uint8_t* e, size_t header,
                            size_t blob_size) {
     const ringward_hash_fn hash = config.hash != nullptr ? config.hash : ringward_sodium_hash;
     uint8_t digest[RINGWARD_HASH_BYTES];
-    if (hash(digest, e + kHeader, blob_size, config.hash_context) != 0) {
+    if (hash(digest, e + header, blob_size, config.hash_context) != 0) {
         return RINGWARD_E_HASH_FAILED;
     }
     if (__builtin_memcmp(digest, e + kAtBlobHash, RINGWARD_HASH_BYTES) != 0) {
@@ -189,8 +202,100 @@ ringward_status check_hash(const ringward_loader_config& config, const uint8_t* 
     return RINGWARD_OK;
 }
 
+// Version 2's schedule entry i: the ring and its offset from not_before.
+uint32_t schedule_ring(const uint8_t* e, size_t i) {
+    return load_u32(e + kAtSchedule + i * kScheduleEntrySize);
+}
+uint64_t schedule_offset(const uint8_t* e, size_t i) {
+    return load_u64(e + kAtSchedule + i * kScheduleEntrySize + 8);
+}
+
+// The schedule's one encoding: 1 to kScheduleSlots rings, strictly
+// ascending; offsets never decreasing (a later ring is never admitted
+// before an earlier one) and each before the expiry, so that not_before +
+// offset can neither overflow nor fall outside the window; reserved and
+// unused entries zero.
+bool schedule_canonical(const uint8_t* e) {
+    const uint32_t count = load_u32(e + kAtRingCount);
+    const uint64_t not_before = load_u64(e + kAtNotBefore);
+    const uint64_t expires = load_u64(e + kAtExpires);
+    if (count == 0 || count > kScheduleSlots || expires <= not_before) {
+        return false;
+    }
+    const uint64_t window = expires - not_before;
+    for (size_t i = 0; i < kScheduleSlots; ++i) {
+        const uint8_t* entry = e + kAtSchedule + i * kScheduleEntrySize;
+        if (load_u32(entry + 4) != 0) {
+            return false;
+        }
+        if (i >= count) {
+            if (load_u32(entry) != 0 || load_u64(entry + 8) != 0) {
+                return false;
+            }
+            continue;
+        }
+        if (schedule_offset(e, i) >= window) {
+            return false;
+        }
+        if (i > 0 && (schedule_ring(e, i) <= schedule_ring(e, i - 1) ||
+                      schedule_offset(e, i) < schedule_offset(e, i - 1))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+const ringward_category_policy* find_category(const ringward_loader_config& config,
+                                              uint32_t category) {
+    for (size_t i = 0; i < config.category_policy_count; ++i) {
+        if (config.category_policies[i].category == category) {
+            return &config.category_policies[i];
+        }
+    }
+    return nullptr;
+}
+
+// Version 2: the ring this agent is judged for and the time it is admitted
+// (into out->admission_ring and out->admit_at).
+ringward_status check_schedule(const ringward_loader_config& config, const uint8_t* e,
+                               ringward_loaded* out) {
+    const ringward_category_policy* customer = find_category(config, load_u32(e + kAtCategory));
+    // A customer can slow content down, never speed it up: the later ring.
+    uint32_t ring = config.ring;
+    uint64_t delay = 0;
+    if (customer != nullptr) {
+        ring = customer->ring > ring ? customer->ring : ring;
+        delay = customer->delay;
+    }
+    const uint32_t count = load_u32(e + kAtRingCount);
+    size_t found = kScheduleSlots;
+    for (size_t i = 0; i < count; ++i) {
+        if (schedule_ring(e, i) == ring) {
+            found = i;
+        }
+    }
+    if (found == kScheduleSlots) {
+        return RINGWARD_E_RING_NOT_ADMITTED;
+    }
+    // Canonical: offset < expires - not_before, so this cannot overflow and
+    // lies before the expiry.
+    const uint64_t signed_admission = load_u64(e + kAtNotBefore) + schedule_offset(e, found);
+    const uint64_t expires = load_u64(e + kAtExpires);
+    if (delay >= expires - signed_admission) {
+        return RINGWARD_E_ADMITTED_AFTER_EXPIRY;
+    }
+    out->admission_ring = ring;
+    out->admit_at = signed_admission + delay;
+    return RINGWARD_OK;
+}
+
 // 5. Policy: the signed fields against what the agent knows.
-ringward_status check_policy(const ringward_loader_config& config, const uint8_t* e) {
+ringward_status check_policy(const ringward_loader_config& config, const uint8_t* e,
+                             ringward_loaded* out) {
+    const bool scheduled = load_u16(e + kAtVersion) == kVersion2;
+    if (scheduled && !schedule_canonical(e)) {
+        return RINGWARD_E_BAD_SCHEDULE;
+    }
     const uint32_t channel = load_u32(e + kAtChannel);
     const uint64_t sequence = load_u64(e + kAtSequence);
     const uint64_t sensor_min = load_u64(e + kAtSensorMin);
@@ -221,21 +326,28 @@ ringward_status check_policy(const ringward_loader_config& config, const uint8_t
         (config.sensor_version < sensor_min || config.sensor_version > sensor_max)) {
         return RINGWARD_E_SENSOR_OUT_OF_RANGE;
     }
+    if (scheduled) {
+        return check_schedule(config, e, out);
+    }
+    // Version 1, unchanged: one signed ring, the highest admitted, from
+    // not_before on; no category, so no customer policy applies.
     if (config.ring > load_u32(e + kAtRing)) {
         return RINGWARD_E_RING_NOT_ADMITTED;
     }
+    out->admission_ring = config.ring;
+    out->admit_at = load_u64(e + kAtNotBefore);
     return RINGWARD_OK;
 }
 
 // 6. The blob through the one reader, under the agent's limits, and agreeing
 // with its envelope so that a blob cannot travel under another content's
 // header; then every instance against the sensor's own table.
-ringward_status check_blob(const ringward_loader_config& config, const uint8_t* e, size_t blob_size,
-                           ringward_loaded* out) {
+ringward_status check_blob(const ringward_loader_config& config, const uint8_t* e, size_t header,
+                           size_t blob_size, ringward_loaded* out) {
     const format::Limits limits =
         config.blob_limits != nullptr ? format::Limits(*config.blob_limits) : format::Limits{};
     format::BlobView view;
-    const format::ReadResult read = format::read_blob(e + kHeader, blob_size, limits, &view);
+    const format::ReadResult read = format::read_blob(e + header, blob_size, limits, &view);
     if (!read.ok()) {
         out->read_error = static_cast<uint32_t>(read.error);
         out->read_error_offset = read.offset;
@@ -261,38 +373,64 @@ ringward_status check_blob(const ringward_loader_config& config, const uint8_t* 
 }
 
 // The signed header's fields, for the agent.
-void describe(const ringward_loader_config& config, const uint8_t* e, size_t blob_size,
-              ringward_loaded* out) {
+void describe(const ringward_loader_config& config, const uint8_t* e, size_t header,
+              size_t blob_size, ringward_loaded* out) {
+    const uint16_t version = load_u16(e + kAtVersion);
     __builtin_memcpy(out->key_id, e + kAtKeyId, RINGWARD_KEY_ID_BYTES);
     out->channel = load_u32(e + kAtChannel);
-    out->ring = load_u32(e + kAtRing);
+    out->format_version = version;
+    if (version == kVersion1) {
+        out->ring = load_u32(e + kAtRing);
+    } else {
+        out->ring = schedule_ring(e, load_u32(e + kAtRingCount) - 1);
+        out->category = load_u32(e + kAtCategory);
+    }
     out->sequence = load_u64(e + kAtSequence);
     out->not_before = load_u64(e + kAtNotBefore);
     out->expires = load_u64(e + kAtExpires);
     out->sensor_min = load_u64(e + kAtSensorMin);
     out->sensor_max = load_u64(e + kAtSensorMax);
-    out->blob = e + kHeader;
+    out->blob = e + header;
     out->blob_size = blob_size;
     out->templates_ = config.templates;
     out->template_count_ = config.template_count;
 }
 
+// What a deferral leaves visible: the header's fields and the time, no content.
+void withhold_content(ringward_loaded* out) {
+    out->blob = nullptr;
+    out->blob_size = 0;
+    out->instance_count = 0;
+    out->evaluable_count = 0;
+    out->skipped_count = 0;
+    zero(out->view_, sizeof(out->view_));
+    out->templates_ = nullptr;
+    out->template_count_ = 0;
+}
+
 ringward_status load(const ringward_loader_config& config, const uint8_t* e, size_t size,
                      ringward_loaded* out) {
-    ringward_status status = check_shape(config, e, size);
+    size_t header = 0;
+    ringward_status status = check_shape(config, e, size, &header);
     if (status != RINGWARD_OK) {
         return status;
     }
-    const size_t blob_size = size - kHeader - kSignature;
+    const size_t blob_size = size - header - kSignature;
     const ringward_trusted_key* key = nullptr;
     if ((status = check_key(config, e, &key)) != RINGWARD_OK ||
-        (status = check_signature(config, e, blob_size, *key)) != RINGWARD_OK ||
-        (status = check_hash(config, e, blob_size)) != RINGWARD_OK ||
-        (status = check_policy(config, e)) != RINGWARD_OK ||
-        (status = check_blob(config, e, blob_size, out)) != RINGWARD_OK) {
+        (status = check_signature(config, e, header, blob_size, *key)) != RINGWARD_OK ||
+        (status = check_hash(config, e, header, blob_size)) != RINGWARD_OK ||
+        (status = check_policy(config, e, out)) != RINGWARD_OK ||
+        (status = check_blob(config, e, header, blob_size, out)) != RINGWARD_OK) {
         return status;
     }
-    describe(config, e, blob_size, out);
+    describe(config, e, header, blob_size, out);
+    // 7. Everything holds but the time: a deferral, not a refusal. The blob
+    // was read all the same, so what is kept staged is known to be sound.
+    if (config.now < out->admit_at) {
+        withhold_content(out);
+        return RINGWARD_E_NOT_YET_ADMITTED;
+    }
     return RINGWARD_OK;
 }
 
@@ -318,7 +456,7 @@ ringward_status ringward_load(const ringward_loader_config* config, const uint8_
     }
     ringward::loader::zero(out, sizeof(*out));
     const ringward_status status = ringward::loader::load(*config, envelope, size, out);
-    if (status != RINGWARD_OK) {
+    if (status != RINGWARD_OK && status != RINGWARD_E_NOT_YET_ADMITTED) {
         // Nothing of a refused envelope stays visible but the reader's error.
         const uint32_t read_error = out->read_error;
         const uint32_t read_error_offset = out->read_error_offset;

@@ -151,6 +151,10 @@ struct VerifyRequest {
     std::string state;
     // The sensor build's manifest, as its table.
     std::string manifest;
+    // A customer's rollout policy file (schemas/ringward/v1/rollout_policy.proto):
+    // its delays and rings apply, and a version 1 envelope is refused
+    // (RINGWARD_CONFIG_REQUIRE_SCHEDULE), as on an agent that has one.
+    std::string policy;
     uint64_t now = 0;
 };
 
@@ -170,6 +174,19 @@ struct Verification {
     uint64_t sensor_min = 0;
     uint64_t sensor_max = 0;
     uint32_t ring = 0;
+    uint32_t format_version = 0;
+    // Version 2: the category, the signed schedule, and for this agent the
+    // ring it is judged for and when that ring admits the content (with the
+    // customer's delay).
+    uint32_t category = 0;
+    std::vector<RingStage> schedule;
+    uint32_t admission_ring = 0;
+    uint64_t admit_at = 0;
+    // The customer's policy for the category, when the policy file has one.
+    std::optional<ringward_category_policy> customer;
+    // RINGWARD_E_NOT_YET_ADMITTED: valid, but this ring's time has not come
+    // (admit_at); nothing was recorded in the state file.
+    bool deferred = false;
     uint32_t instance_count = 0;
     uint32_t evaluable_count = 0;
     uint32_t skipped_count = 0;
@@ -182,7 +199,8 @@ struct Verification {
 };
 
 // Loads the envelope exactly as an agent's loader does and, when it is
-// accepted and a state file is named, records its sequence there. The
+// accepted and a state file is named, records its sequence there. A
+// deferral (RW0825) is a success with `deferred` set and no instances. The
 // refusal (RW08nn) or the problem with an input otherwise.
 [[nodiscard]] Result<Verification> verify_file(const VerifyRequest& request);
 
@@ -206,5 +224,13 @@ std::string format_time(uint64_t seconds);
 std::optional<uint64_t> parse_duration(std::string_view text);
 // The system clock, unix seconds.
 uint64_t now_seconds();
+// A duration as parse_duration reads it, in the largest unit that divides
+// it: "0", "90m", "4h", "2d", "3601s".
+std::string format_duration(uint64_t seconds);
+// `ringward sign --ring-schedule`: comma-separated ring:offset pairs, each
+// offset a duration ("0:0,1:1h,2:4h,3:12h,4:24h"), in the order given.
+// RW0871 when the text is not that; the schedule's rules are
+// check_envelope_policy's (RW0872-RW0874).
+[[nodiscard]] Result<std::vector<RingStage>> parse_ring_schedule(std::string_view text);
 
 }  // namespace ringward

@@ -122,11 +122,35 @@ std::vector<ringward_trusted_key> to_loader_keys(std::span<const TrustedKey> key
 // `manifest`, which must outlive the result.
 std::vector<ringward_template_support> to_loader_table(const SensorManifest& manifest);
 
+// A customer's rollout policy file (schemas/ringward/v1/rollout_policy.proto)
+// in the loader's terms, at most one entry per category. RW0875 for an entry
+// with no category or a delay above kMaxEnvelopeValiditySecondsIncl, RW0876
+// for a category given twice, each with its place; the parser's own codes
+// (RW0004-RW0011) for a file that does not parse or could be read two ways.
+[[nodiscard]] Result<std::vector<ringward_category_policy>> load_rollout_policy(
+    const std::string& path);
+[[nodiscard]] Result<std::vector<ringward_category_policy>> parse_rollout_policy(
+    std::string_view bytes, std::string file, InputFormat format);
+
 // An envelope valid for a year is already long for rapid-response content;
 // "never expires" is not on offer (a frozen agent would accept it forever).
 inline constexpr uint64_t kMaxEnvelopeValiditySecondsIncl = 365ull * 86400;
 // What sign uses when no expiry is given.
 inline constexpr uint64_t kDefaultEnvelopeValiditySeconds = 7ull * 86400;
+
+// One stage of a signed ring schedule: ring `ring` is admitted `offset`
+// seconds after not_before.
+struct RingStage {
+    uint32_t ring = 0;
+    uint64_t offset = 0;
+    friend bool operator==(const RingStage&, const RingStage&) = default;
+};
+
+// Content categories (RINGWARD_CATEGORY_*) by their names: "sensor-operations",
+// "system-critical", "vulnerability-management", "rapid-response". The one
+// list of them; "?" and nullopt for anything else.
+const char* content_category_name(uint32_t category) noexcept;
+[[nodiscard]] std::optional<uint32_t> parse_content_category(std::string_view name) noexcept;
 
 // What the envelope binds besides the blob (whose channel and sensor range
 // it carries over).
@@ -136,8 +160,14 @@ struct EnvelopePolicy {
     // Unix seconds: valid from not_before, up to (not including) expires.
     uint64_t not_before = 0;
     uint64_t expires = 0;
-    // The highest rollout ring admitted: ring 0 alone is the first stage.
+    // Version 1 (no schedule): the highest rollout ring admitted; ring 0
+    // alone is the first stage.
     uint32_t ring = 0;
+    // Version 2 when not empty: per ring, when it is admitted (ring must be
+    // 0 then), and the content's category (RINGWARD_CATEGORY_*), which a
+    // customer's policy delays by.
+    std::vector<RingStage> schedule;
+    uint32_t category = 0;
     // The reader's limits the agents load under; the content must have been
     // validated under exactly these.
     format::Limits loader_limits;
@@ -145,7 +175,11 @@ struct EnvelopePolicy {
 
 // RW0856 signing-policy-invalid when the policy cannot be signed: sequence
 // 0, an empty validity window, or one longer than
-// kMaxEnvelopeValiditySecondsIncl. nullopt when it can. sign_envelope checks
+// kMaxEnvelopeValiditySecondsIncl, or both a ring and a schedule; RW0872
+// for a schedule that is empty, longer than RINGWARD_MAX_SCHEDULE_RINGS,
+// with rings unsorted or repeated or offsets decreasing; RW0873 for an
+// offset at or past the expiry; RW0874 for a schedule without a known
+// category. nullopt when it can be signed. sign_envelope checks
 // it too; call it first to refuse a bad policy before validating anything.
 [[nodiscard]] std::optional<Diagnostic> check_envelope_policy(const EnvelopePolicy& policy);
 
@@ -163,6 +197,7 @@ struct EnvelopePolicy {
 // an envelope.
 struct EnvelopeHeader {
     uint16_t format_version = 0;
+    uint16_t header_size = 0;
     uint16_t algorithm = 0;
     KeyId key_id{};
     uint32_t channel = 0;
@@ -174,13 +209,25 @@ struct EnvelopeHeader {
     uint64_t sensor_max = 0;
     uint64_t blob_size = 0;
     std::array<uint8_t, RINGWARD_HASH_BYTES> blob_hash{};
+    // Version 2: the category and the schedule as written (ring_count
+    // entries, at most RINGWARD_MAX_SCHEDULE_RINGS shown), and `ring` its
+    // last ring.
+    uint32_t category = 0;
+    uint32_t ring_count = 0;
+    std::vector<RingStage> schedule;
 };
+// nullopt too for a version 2 envelope shorter than its header. An unknown
+// version's header is read as version 1's.
 [[nodiscard]] std::optional<EnvelopeHeader> peek_envelope(std::span<const uint8_t> bytes);
+// Where the blob of an envelope of this shape starts: its version's header
+// size (version 1's for a version the loader refuses).
+[[nodiscard]] size_t envelope_header_size(std::span<const uint8_t> bytes) noexcept;
 // Whether the bytes start with the envelope magic number.
 [[nodiscard]] bool is_envelope(std::span<const uint8_t> bytes) noexcept;
 
-// The diagnostic for a refusal of the loader (RW08nn), in `file`.
+// The diagnostic for a refusal of the loader (RW08nn), in `file`, whose
+// header (envelope_header_size) is `header_size` bytes.
 Diagnostic loader_diagnostic(ringward_status status, const ringward_loaded& loaded,
-                             std::string file);
+                             std::string file, size_t header_size = RINGWARD_ENVELOPE_HEADER_BYTES);
 
 }  // namespace ringward

@@ -14,7 +14,10 @@
  *
  * A trial that has spent its tries without being marked good is dropped by
  * the next select, which loads the LKG and records why. An update arrives
- * through ringward_store_stage, which runs ringward_load first.
+ * through ringward_store_stage, which runs ringward_load first. Content the
+ * signed ring schedule admits for this agent only later
+ * (RINGWARD_E_NOT_YET_ADMITTED) is staged all the same and waits: select
+ * passes over it, untried, until its time (deferred_until) has come.
  *
  * Every state change is written to a temporary file, fsynced, renamed over
  * and the directory fsynced: a crash or power loss at any point leaves the
@@ -136,9 +139,10 @@ void ringward_store_get_info(const ringward_store* store, ringward_store_info* o
    last sequence are the store's, then makes it the trial, with the handle's
    max_tries, replacing a trial not yet marked good, and raises the last
    sequence to its own. RINGWARD_STORE_E_ENVELOPE_REFUSED with *refusal set
-   when the loader refuses (replays and rollbacks included); *refusal is
-   RINGWARD_OK otherwise. Contract: store, config and refusal are not NULL;
-   envelope is NULL only when size is 0. */
+   when the loader refuses (replays and rollbacks included). A deferral is
+   staged: RINGWARD_STORE_OK with *refusal RINGWARD_E_NOT_YET_ADMITTED (it
+   is neither discarded nor a refusal); *refusal is RINGWARD_OK otherwise. Contract: store, config
+   and refusal are not NULL; envelope is NULL only when size is 0. */
 RINGWARD_STORE_MUST_USE ringward_store_status
 ringward_store_stage(ringward_store* store, const ringward_loader_config* config,
                      const uint8_t* envelope, size_t size, ringward_status* refusal);
@@ -165,10 +169,16 @@ typedef struct ringward_store_selection {
     ringward_loaded loaded;
     /* When the chosen file is refused: the loader's reason. */
     ringward_status loader_status;
+    /* Non-zero when the trial is staged but not yet admitted for this
+       agent's ring: its sequence, and the time to select again. */
+    uint64_t deferred_sequence;
+    uint64_t deferred_until;
 } ringward_store_selection;
 
 /* Decides what to load now. A trial with tries left is checked (its size and
-   BLAKE2b against the state, then ringward_load) and chosen; a trial without
+   BLAKE2b against the state, then ringward_load) and chosen; a trial the
+   loader defers is kept as it is (no try spent), reported in
+   deferred_sequence and deferred_until, and the LKG is chosen meanwhile; a trial without
    tries, or one that fails a check, is dropped durably with the reason
    recorded, and the LKG is checked and chosen. RINGWARD_STORE_OK with
    choice NONE when the store holds nothing. When the LKG fails its checks:

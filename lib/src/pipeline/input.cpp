@@ -135,15 +135,16 @@ std::optional<std::span<const uint8_t>> envelope_blob(std::span<const uint8_t> b
     ringward_loaded loaded{};
     const ringward_status status = ringward_load(&config, bytes.data(), bytes.size(), &loaded);
     if (status >= RINGWARD_E_TOO_LARGE && status <= RINGWARD_E_SIZE_MISMATCH) {
-        report.diagnostics.push_back(loader_diagnostic(status, loaded, path));
+        report.diagnostics.push_back(
+            loader_diagnostic(status, loaded, path, envelope_header_size(bytes)));
         return std::nullopt;
     }
     // With no key trusted, every envelope of a good shape stops at step 2.
     if (status != RINGWARD_E_UNKNOWN_ALGORITHM && status != RINGWARD_E_UNKNOWN_KEY) {
         core::invariant_broken();
     }
-    return bytes.subspan(envelope::kHeaderSize,
-                         bytes.size() - envelope::kHeaderSize - envelope::kSignatureSize);
+    const size_t header = envelope_header_size(bytes);
+    return bytes.subspan(header, bytes.size() - header - envelope::kSignatureSize);
 }
 
 std::optional<ValidationTarget> load_target(const TargetPaths& paths, Report& report,
@@ -260,7 +261,8 @@ std::optional<ValidatedBlob> validate_input(const std::string& path, const Input
             }
             validated =
                 validate_blob(std::vector<uint8_t>(blob->begin(), blob->end()), path, target);
-            shift_offsets(validated.diagnostics, envelope::kHeaderSize);
+            shift_offsets(validated.diagnostics,
+                          static_cast<uint32_t>(envelope_header_size(input->bytes)));
             break;
         }
     }

@@ -79,6 +79,12 @@ void dump_text(std::string& out, const std::string& file, const Subject& s) {
     }
 }
 
+// When a ring of the schedule is admitted, saturating where a header (not
+// verified here) holds an offset that would overflow.
+uint64_t admission_time(const EnvelopeHeader& h, const RingStage& stage) {
+    return stage.offset > UINT64_MAX - h.not_before ? UINT64_MAX : h.not_before + stage.offset;
+}
+
 void dump_json(std::string& out, const std::string& file, const Subject& s) {
     const format::BlobView& v = s.view;
     util::JsonWriter json;
@@ -96,7 +102,22 @@ void dump_json(std::string& out, const std::string& file, const Subject& s) {
         json.member("expires", std::to_string(h.expires));
         json.member("sensor_min", to_string(format::SensorVersion::unpack(h.sensor_min)));
         json.member("sensor_max", to_string(format::SensorVersion::unpack(h.sensor_max)));
+        json.member("format_version", uint32_t{h.format_version});
         json.member("ring", h.ring);
+        if (h.format_version == envelope::kVersion2) {
+            json.member("category", content_category_name(h.category));
+            // The plan: when each ring is admitted, as offsets and as times.
+            json.key("schedule").begin_array();
+            for (const RingStage& stage : h.schedule) {
+                json.begin_object();
+                json.member("ring", stage.ring);
+                json.member("offset", std::to_string(stage.offset));
+                json.member("admitted_at", std::to_string(admission_time(h, stage)));
+                json.member("admitted_at_utc", format_time(admission_time(h, stage)));
+                json.end_object();
+            }
+            json.end_array();
+        }
         json.member("blob_size", std::to_string(h.blob_size));
         json.end_object();
     }
@@ -175,7 +196,21 @@ void envelope_header_text(std::string& out, const std::string& file, const Envel
                    format_time(h.not_before), format_time(h.expires));
     fmt::format_to(std::back_inserter(out), "  sensor range     {} .. {}\n",
                    version_text(h.sensor_min), version_text(h.sensor_max));
-    fmt::format_to(std::back_inserter(out), "  ring             {}\n", h.ring);
+    if (h.format_version != envelope::kVersion2) {
+        fmt::format_to(std::back_inserter(out), "  ring             {} (and every ring below)\n",
+                       h.ring);
+    } else {
+        fmt::format_to(std::back_inserter(out), "  category         {}\n",
+                       content_category_name(h.category));
+        fmt::format_to(std::back_inserter(out),
+                       "  ring schedule    ({} rings; a ring not listed is never admitted)\n",
+                       h.ring_count);
+        for (const RingStage& stage : h.schedule) {
+            fmt::format_to(std::back_inserter(out), "    ring {:<4} from {}  (not_before + {})\n",
+                           stage.ring, format_time(admission_time(h, stage)),
+                           format_duration(stage.offset));
+        }
+    }
     fmt::format_to(std::back_inserter(out), "  blob             {} bytes\n\n", h.blob_size);
 }
 
@@ -212,7 +247,7 @@ std::optional<std::string> inspect_file(const std::string& path, const InputOpti
             envelope_header_text(out, path, *subject.envelope);
         }
         blob = *inner;
-        blob_at = envelope::kHeaderSize;
+        blob_at = static_cast<uint32_t>(envelope_header_size(data));
     }
     if (kind == InputKind::blob || kind == InputKind::envelope) {
         const format::ReadResult read =

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 #include <sstream>
+#include <utility>
 
 #include "ringward/file.hpp"
 #include "ringward/pipeline.hpp"
@@ -173,6 +174,19 @@ Result<Verification> verify_file(const VerifyRequest& request) {
     config.ring = request.ring;
     config.now = request.now;
 
+    // The customer's policy, as an agent that has one applies it.
+    std::vector<ringward_category_policy> customer;
+    if (!request.policy.empty()) {
+        auto policy = load_rollout_policy(request.policy);
+        if (!policy.ok()) {
+            return Result<Verification>::failure(std::move(policy.diagnostics));
+        }
+        customer = std::move(*policy.value);
+        config.category_policies = customer.data();
+        config.category_policy_count = customer.size();
+        config.flags |= RINGWARD_CONFIG_REQUIRE_SCHEDULE;
+    }
+
     Verification out;
     // A sensor's table from its manifest: what this build would evaluate.
     std::optional<SensorManifest> manifest;
@@ -225,8 +239,22 @@ Result<Verification> verify_file(const VerifyRequest& request) {
     ringward_loaded loaded{};
     const ringward_status status =
         ringward_load(&config, bytes.value->data(), bytes.value->size(), &loaded);
-    if (status != RINGWARD_OK) {
-        return Result<Verification>::failure(loader_diagnostic(status, loaded, request.envelope));
+    if (status != RINGWARD_OK && status != RINGWARD_E_NOT_YET_ADMITTED) {
+        return Result<Verification>::failure(loader_diagnostic(status, loaded, request.envelope,
+                                                               envelope_header_size(*bytes.value)));
+    }
+    out.deferred = status == RINGWARD_E_NOT_YET_ADMITTED;
+    out.format_version = loaded.format_version;
+    out.category = loaded.category;
+    out.admission_ring = loaded.admission_ring;
+    out.admit_at = loaded.admit_at;
+    if (const auto header = peek_envelope(*bytes.value)) {
+        out.schedule = header->schedule;
+    }
+    for (const ringward_category_policy& entry : customer) {
+        if (entry.category == loaded.category) {
+            out.customer = entry;
+        }
     }
     std::copy(std::begin(loaded.key_id), std::end(loaded.key_id), out.key_id.begin());
     out.channel = loaded.channel;
@@ -245,7 +273,7 @@ Result<Verification> verify_file(const VerifyRequest& request) {
         out.instances.push_back({instance.id, instance.template_type_id,
                                  instance.template_type_version, instance.status});
     }
-    if (!request.state.empty()) {
+    if (!request.state.empty() && !out.deferred) {
         state.last_sequence[loaded.channel] = loaded.sequence;
         if (auto error = save_channel_state(request.state, state)) {
             return Result<Verification>::failure(std::move(*error));
@@ -297,6 +325,47 @@ std::string format_time(uint64_t seconds) {
         std::strftime(out, sizeof(out), "%Y-%m-%dT%H:%M:%SZ", &tm);
     }
     return out;
+}
+
+std::string format_duration(uint64_t seconds) {
+    if (seconds == 0) {
+        return "0";
+    }
+    constexpr std::pair<uint64_t, char> kUnits[] = {{86400, 'd'}, {3600, 'h'}, {60, 'm'}};
+    for (const auto& [unit, suffix] : kUnits) {
+        if (seconds % unit == 0) {
+            return fmt::format("{}{}", seconds / unit, suffix);
+        }
+    }
+    return fmt::format("{}s", seconds);
+}
+
+Result<std::vector<RingStage>> parse_ring_schedule(std::string_view text) {
+    std::vector<RingStage> schedule;
+    std::string_view rest = text;
+    while (true) {
+        const size_t comma = rest.find(',');
+        const std::string_view pair = rest.substr(0, comma);
+        const size_t colon = pair.find(':');
+        const std::string_view ring = pair.substr(0, colon == std::string_view::npos ? 0 : colon);
+        const auto offset =
+            colon == std::string_view::npos ? std::nullopt : parse_duration(pair.substr(colon + 1));
+        if (ring.empty() || ring.size() > 10 ||
+            ring.find_first_not_of("0123456789") != std::string_view::npos ||
+            std::stoull(std::string(ring)) > UINT32_MAX || !offset) {
+            return Result<std::vector<RingStage>>::failure(make_diagnostic(
+                Code::ring_schedule_malformed,
+                fmt::format("\"{}\" in ring schedule \"{}\" is not ring:offset", pair, text), {},
+                "write ring:offset pairs separated by commas, each offset a duration: "
+                "0:0,1:1h,2:4h,3:12h,4:24h"));
+        }
+        schedule.push_back({static_cast<uint32_t>(std::stoull(std::string(ring))), *offset});
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        rest.remove_prefix(comma + 1);
+    }
+    return Result<std::vector<RingStage>>::success(std::move(schedule));
 }
 
 std::optional<uint64_t> parse_duration(std::string_view text) {

@@ -29,17 +29,61 @@ bool is_envelope(std::span<const uint8_t> bytes) noexcept {
     return bytes.size() >= sizeof(kMagic) && std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) == 0;
 }
 
+size_t envelope_header_size(std::span<const uint8_t> bytes) noexcept {
+    const size_t size =
+        bytes.size() >= kAtVersion + 2 ? header_size(load_u16(bytes.data() + kAtVersion)) : 0;
+    return size != 0 ? size : kHeaderSizeV1;
+}
+
+namespace {
+
+struct CategoryName {
+    uint32_t category;
+    const char* name;
+};
+constexpr CategoryName kCategories[] = {
+    {RINGWARD_CATEGORY_SENSOR_OPERATIONS, "sensor-operations"},
+    {RINGWARD_CATEGORY_SYSTEM_CRITICAL, "system-critical"},
+    {RINGWARD_CATEGORY_VULNERABILITY_MANAGEMENT, "vulnerability-management"},
+    {RINGWARD_CATEGORY_RAPID_RESPONSE, "rapid-response"},
+};
+static_assert(sizeof(kCategories) / sizeof(kCategories[0]) == RINGWARD_CATEGORY_MAX);
+
+}  // namespace
+
+const char* content_category_name(uint32_t category) noexcept {
+    for (const CategoryName& c : kCategories) {
+        if (c.category == category) {
+            return c.name;
+        }
+    }
+    return "?";
+}
+
+std::optional<uint32_t> parse_content_category(std::string_view name) noexcept {
+    for (const CategoryName& c : kCategories) {
+        if (name == c.name) {
+            return c.category;
+        }
+    }
+    return std::nullopt;
+}
+
 std::optional<EnvelopeHeader> peek_envelope(std::span<const uint8_t> bytes) {
-    if (bytes.size() < kHeaderSize || !is_envelope(bytes)) {
+    if (bytes.size() < kHeaderSizeV1 || !is_envelope(bytes)) {
         return std::nullopt;
     }
     const uint8_t* e = bytes.data();
     EnvelopeHeader h;
     h.format_version = load_u16(e + kAtVersion);
+    const bool scheduled = h.format_version == kVersion2;
+    if (scheduled && bytes.size() < kHeaderSizeV2) {
+        return std::nullopt;
+    }
+    h.header_size = load_u16(e + kAtHeaderSize);
     h.algorithm = load_u16(e + kAtAlgorithm);
     std::copy(e + kAtKeyId, e + kAtKeyId + h.key_id.size(), h.key_id.begin());
     h.channel = load_u32(e + kAtChannel);
-    h.ring = load_u32(e + kAtRing);
     h.sequence = load_u64(e + kAtSequence);
     h.not_before = load_u64(e + kAtNotBefore);
     h.expires = load_u64(e + kAtExpires);
@@ -47,6 +91,17 @@ std::optional<EnvelopeHeader> peek_envelope(std::span<const uint8_t> bytes) {
     h.sensor_max = load_u64(e + kAtSensorMax);
     h.blob_size = load_u64(e + kAtBlobSize);
     std::copy(e + kAtBlobHash, e + kAtBlobHash + h.blob_hash.size(), h.blob_hash.begin());
+    if (!scheduled) {
+        h.ring = load_u32(e + kAtRing);
+        return h;
+    }
+    h.category = load_u32(e + kAtCategory);
+    h.ring_count = load_u32(e + kAtRingCount);
+    for (size_t i = 0; i < std::min<size_t>(h.ring_count, kScheduleSlots); ++i) {
+        const uint8_t* entry = e + kAtSchedule + i * kScheduleEntrySize;
+        h.schedule.push_back({load_u32(entry), load_u64(entry + 8)});
+    }
+    h.ring = h.schedule.empty() ? 0 : h.schedule.back().ring;
     return h;
 }
 
@@ -71,6 +126,65 @@ int known_hash(uint8_t out[RINGWARD_HASH_BYTES], const uint8_t* data, size_t len
 
 }  // namespace
 
+namespace {
+
+// The schedule's rules (docs/envelope.md), the loader's canonical form.
+std::optional<Diagnostic> check_schedule(const EnvelopePolicy& policy) {
+    const std::vector<RingStage>& schedule = policy.schedule;
+    if (policy.ring != 0) {
+        return policy_error("both a ring and a ring schedule were given",
+                            "a ring schedule says when each ring is admitted; give it alone");
+    }
+    const auto not_canonical = [](std::string message) {
+        return make_diagnostic(Code::ring_schedule_not_canonical, std::move(message), {},
+                               "list each ring once, in ascending order, each admitted no "
+                               "earlier than the ring before it: 0:0,1:1h,2:4h,3:12h,4:24h");
+    };
+    if (schedule.size() > kScheduleSlots) {
+        return not_canonical(fmt::format("the ring schedule lists {} rings; at most {} fit",
+                                         schedule.size(), kScheduleSlots));
+    }
+    const uint64_t window = policy.expires - policy.not_before;  // checked > 0 before
+    for (size_t i = 0; i < schedule.size(); ++i) {
+        const RingStage& stage = schedule[i];
+        if (i > 0 && stage.ring == schedule[i - 1].ring) {
+            return not_canonical(fmt::format("ring {} is listed twice", stage.ring));
+        }
+        if (i > 0 && stage.ring < schedule[i - 1].ring) {
+            return not_canonical(
+                fmt::format("ring {} comes after ring {}: rings are listed in "
+                            "ascending order",
+                            stage.ring, schedule[i - 1].ring));
+        }
+        if (i > 0 && stage.offset < schedule[i - 1].offset) {
+            return not_canonical(fmt::format(
+                "ring {} would be admitted {} s after the start, before ring {} ({} s)", stage.ring,
+                stage.offset, schedule[i - 1].ring, schedule[i - 1].offset));
+        }
+        if (stage.offset >= window) {
+            return make_diagnostic(
+                Code::ring_schedule_past_expiry,
+                fmt::format("ring {} would be admitted {} s after the start, but the envelope "
+                            "expires {} s after it: that ring would never receive it",
+                            stage.ring, stage.offset, window),
+                {}, "give a later expiry (--expires-in) or admit the ring sooner");
+        }
+    }
+    if (content_category_name(policy.category)[0] == '?') {
+        return make_diagnostic(
+            Code::content_category_unknown,
+            policy.category == 0
+                ? std::string("a ring schedule needs the content's category")
+                : fmt::format("content category {} is not one ringward knows", policy.category),
+            {},
+            "give --category sensor-operations, system-critical, vulnerability-management or "
+            "rapid-response: customers delay content by its category");
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<Diagnostic> check_envelope_policy(const EnvelopePolicy& policy) {
     if (policy.sequence == 0) {
         return policy_error("the sequence is 0",
@@ -90,6 +204,14 @@ std::optional<Diagnostic> check_envelope_policy(const EnvelopePolicy& policy) {
                         kMaxEnvelopeValiditySecondsIncl / 86400),
             "sign again before it expires: a frozen agent must not accept content for longer");
     }
+    if (!policy.schedule.empty() || policy.category != 0) {
+        if (policy.schedule.empty()) {
+            return make_diagnostic(Code::ring_schedule_not_canonical,
+                                   "a content category was given without a ring schedule", {},
+                                   "give the schedule too: --ring-schedule 0:0,1:1h,2:4h");
+        }
+        return check_schedule(policy);
+    }
     return std::nullopt;
 }
 
@@ -105,16 +227,29 @@ Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob, const Secr
     }
     const std::vector<uint8_t>& bytes = blob.bytes();
     const format::BlobView& view = blob.view();
-    std::vector<uint8_t> out(kHeaderSize + bytes.size() + kSignatureSize, 0);
+    const bool scheduled = !policy.schedule.empty();
+    const uint16_t version = scheduled ? kVersion2 : kVersion1;
+    const size_t header = header_size(version);
+    std::vector<uint8_t> out(header + bytes.size() + kSignatureSize, 0);
     uint8_t* h = out.data();
     std::memcpy(h, kMagic, sizeof(kMagic));
-    store_u16(h + kAtVersion, kVersion);
-    store_u16(h + kAtHeaderSize, kHeaderSize);
+    store_u16(h + kAtVersion, version);
+    store_u16(h + kAtHeaderSize, static_cast<uint16_t>(header));
     store_u16(h + kAtAlgorithm, RINGWARD_ALGORITHM_ED25519);
     const KeyId id = key.id();
     std::copy(id.begin(), id.end(), h + kAtKeyId);
     store_u32(h + kAtChannel, view.channel());
-    store_u32(h + kAtRing, policy.ring);
+    if (scheduled) {
+        store_u32(h + kAtCategory, policy.category);
+        store_u32(h + kAtRingCount, static_cast<uint32_t>(policy.schedule.size()));
+        for (size_t i = 0; i < policy.schedule.size(); ++i) {
+            uint8_t* entry = h + kAtSchedule + i * kScheduleEntrySize;
+            store_u32(entry, policy.schedule[i].ring);
+            store_u64(entry + 8, policy.schedule[i].offset);
+        }
+    } else {
+        store_u32(h + kAtRing, policy.ring);
+    }
     store_u64(h + kAtSequence, policy.sequence);
     store_u64(h + kAtNotBefore, policy.not_before);
     store_u64(h + kAtExpires, policy.expires);
@@ -126,12 +261,12 @@ Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob, const Secr
     }
     // The hash is taken over the envelope's own copy of the blob: what is
     // signed is what is written.
-    std::copy(bytes.begin(), bytes.end(), out.begin() + kHeaderSize);
-    crypto_generichash(h + kAtBlobHash, RINGWARD_HASH_BYTES, out.data() + kHeaderSize, bytes.size(),
+    std::copy(bytes.begin(), bytes.end(), out.begin() + static_cast<std::ptrdiff_t>(header));
+    crypto_generichash(h + kAtBlobHash, RINGWARD_HASH_BYTES, out.data() + header, bytes.size(),
                        nullptr, 0);
-    uint8_t message[kSignedSize];
-    signed_message(h, message);
-    const Signature signature = key.sign(message);
+    uint8_t message[kMaxSignedSize];
+    const size_t length = signed_message(h, version, message);
+    const Signature signature = key.sign(std::span<const uint8_t>(message, length));
     std::copy(signature.begin(), signature.end(), out.end() - kSignatureSize);
 
     // minisign's habit: check the fresh signature, with the loader an agent
@@ -146,11 +281,14 @@ Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob, const Secr
     ringward_loader_config config{};
     config.keys = &trusted;
     config.key_count = 1;
-    config.now = policy.not_before;
+    // The last ring at its own time: every ring's offset lies before that
+    // one's, so the whole schedule is admitted by then.
+    config.now = policy.not_before + (scheduled ? policy.schedule.back().offset : 0);
+    config.ring = scheduled ? policy.schedule.back().ring : 0;
     config.flags = RINGWARD_CONFIG_ANY_SENSOR;
     config.max_envelope_bytes = out.size();
     config.blob_limits = &policy.loader_limits;
-    KnownHash known{out.data() + kHeaderSize, bytes.size(), h + kAtBlobHash};
+    KnownHash known{out.data() + header, bytes.size(), h + kAtBlobHash};
     config.hash = known_hash;
     config.hash_context = &known;
     ringward_loaded loaded{};
@@ -163,13 +301,13 @@ Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob, const Secr
 }
 
 Diagnostic loader_diagnostic(ringward_status status, const ringward_loaded& loaded,
-                             std::string file) {
+                             std::string file, size_t header_size) {
     Location at;
     at.file = std::move(file);
     std::string message = ringward_status_message(status);
     if (status == RINGWARD_E_BLOB_MALFORMED) {
         // The blob starts after the header: report the offset in the file.
-        at.blob_offset = static_cast<uint32_t>(kHeaderSize + loaded.read_error_offset);
+        at.blob_offset = static_cast<uint32_t>(header_size + loaded.read_error_offset);
         message += fmt::format(
             ": {} ({})", format::read_error_name(static_cast<format::ReadError>(loaded.read_error)),
             format::read_error_message(static_cast<format::ReadError>(loaded.read_error)));

@@ -292,7 +292,9 @@ ringward_store_status stage(ringward_store& s, const ringward_loader_config& con
     own.channel_count = s.state.last_sequence != 0 ? 1 : 0;
     ringward_loaded loaded{};
     *refusal = ringward_load(&own, envelope, size, &loaded);
-    if (*refusal != RINGWARD_OK) {
+    // A deferral is staged like accepted content: select keeps it waiting
+    // until its ring's time, and it replaces (halts) a trial not yet good.
+    if (*refusal != RINGWARD_OK && *refusal != RINGWARD_E_NOT_YET_ADMITTED) {
         return RINGWARD_STORE_E_ENVELOPE_REFUSED;
     }
     Content content;
@@ -314,6 +316,9 @@ ringward_store_status stage(ringward_store& s, const ringward_loader_config& con
     return commit(s, next);
 }
 
+ringward_store_status select_lkg(ringward_store& s, const ringward_loader_config& config,
+                                 ringward_store_selection* out);
+
 ringward_store_status select(ringward_store& s, const ringward_loader_config& config,
                              ringward_store_selection* out) {
     if (const ringward_store_status status = refresh(s); status != RINGWARD_STORE_OK) {
@@ -333,10 +338,18 @@ ringward_store_status select(ringward_store& s, const ringward_loader_config& co
                 out->size = s.selected.size();
                 return RINGWARD_STORE_OK;
             }
+            const uint64_t admit_at = out->loaded.admit_at;
             out->loaded = ringward_loaded{};
             // An I/O error may pass; the trial keeps its tries.
             if (why == RINGWARD_STORE_E_IO_FAILED) {
                 return why;
+            }
+            // Not yet this ring's time: the trial stays staged, untried, and
+            // the LKG runs meanwhile.
+            if (loader_status == RINGWARD_E_NOT_YET_ADMITTED) {
+                out->deferred_sequence = s.state.trial.sequence;
+                out->deferred_until = admit_at;
+                return select_lkg(s, config, out);
             }
             reason = why == RINGWARD_STORE_E_CONTENT_MISSING ? RINGWARD_STORE_REASON_TRIAL_MISSING
                      : why == RINGWARD_STORE_E_CONTENT_CORRUPT
@@ -349,6 +362,11 @@ ringward_store_status select(ringward_store& s, const ringward_loader_config& co
         }
         out->fell_back = reason;
     }
+    return select_lkg(s, config, out);
+}
+
+ringward_store_status select_lkg(ringward_store& s, const ringward_loader_config& config,
+                                 ringward_store_selection* out) {
     if (!s.state.has_lkg) {
         return RINGWARD_STORE_OK;
     }
@@ -623,9 +641,13 @@ ringward_store_status ringward_store_select(ringward_store* store,
     if (status != RINGWARD_STORE_OK) {
         const ringward_store_reason fell_back = out->fell_back;
         const ringward_status loader_status = out->loader_status;
+        const uint64_t deferred_sequence = out->deferred_sequence;
+        const uint64_t deferred_until = out->deferred_until;
         *out = ringward_store_selection{};
         out->fell_back = fell_back;
         out->loader_status = loader_status;
+        out->deferred_sequence = deferred_sequence;
+        out->deferred_until = deferred_until;
     }
     return status;
 }

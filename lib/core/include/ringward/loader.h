@@ -22,10 +22,14 @@
  *      window (no cryptography is spent on an unknown key);
  *   3. the Ed25519 signature over the context string and the header;
  *   4. the BLAKE2b-512 of the blob against the signed hash;
- *   5. channel, sequence (never 0; no replay or rollback), validity window (not yet valid,
- *      expired), sensor version range, rollout ring;
+ *   5. the ring schedule's canonical form (version 2); channel, sequence
+ *      (never 0; no replay or rollback), validity window (not yet valid,
+ *      expired), sensor version range, rollout ring (version 2: listed in
+ *      the schedule, admitted before expiry with the customer's delay);
  *   6. the blob through the reader, and its channel and sensor range against
- *      the envelope's; then each instance against the sensor's own table.
+ *      the envelope's; then each instance against the sensor's own table;
+ *   7. (version 2) the time: before this ring's admission the status is
+ *      RINGWARD_E_NOT_YET_ADMITTED, with the time in admit_at.
  *
  * WARNING: a refused envelope must leave the agent on its last accepted
  * content. Record the accepted sequence (ringward_loaded.sequence) for the
@@ -59,7 +63,13 @@ extern "C" {
 #define RINGWARD_PUBLIC_KEY_BYTES 32
 #define RINGWARD_SIGNATURE_BYTES 64
 #define RINGWARD_HASH_BYTES 64
+/* The header of an envelope of format version 1, and of version 2 (which
+   adds the ring schedule, docs/envelope.md). */
 #define RINGWARD_ENVELOPE_HEADER_BYTES 160
+#define RINGWARD_ENVELOPE_V2_HEADER_BYTES 288
+/* A version 2 envelope's schedule lists 1 to this many rings: the five
+   stages of a staged rollout, with room to spare. */
+#define RINGWARD_MAX_SCHEDULE_RINGS 8u
 #define RINGWARD_ALGORITHM_ED25519 1
 /* An envelope larger than this is refused before anything is read, unless
    the configuration sets its own cap. Content is kilobytes to megabytes; the
@@ -160,6 +170,28 @@ typedef int (*ringward_hash_fn)(uint8_t out[RINGWARD_HASH_BYTES], const uint8_t*
    no particular sensor (ringward verify without --sensor-version). An agent
    never sets it. */
 #define RINGWARD_CONFIG_ANY_SENSOR 1u
+/* Refuse a version 1 envelope (one signed ring, no schedule, no category):
+   an agent with a customer policy sets it, so that no envelope escapes the
+   customer's delays by carrying no category. */
+#define RINGWARD_CONFIG_REQUIRE_SCHEDULE 2u
+
+/* Content categories a version 2 envelope carries; equal to
+   ringward.v1.ContentCategory (schemas/ringward/v1/rollout_policy.proto). */
+#define RINGWARD_CATEGORY_SENSOR_OPERATIONS 1u
+#define RINGWARD_CATEGORY_SYSTEM_CRITICAL 2u
+#define RINGWARD_CATEGORY_VULNERABILITY_MANAGEMENT 3u
+#define RINGWARD_CATEGORY_RAPID_RESPONSE 4u
+#define RINGWARD_CATEGORY_MAX 4u
+
+/* The customer's policy for one content category, applied on top of the
+   signed schedule of a version 2 envelope: never faster than the vendor's.
+   The content is judged for the later of the agent's ring and `ring`, and
+   admitted `delay` seconds after the signed schedule admits that ring. */
+typedef struct ringward_category_policy {
+    uint32_t category; /* RINGWARD_CATEGORY_* */
+    uint32_t ring;     /* the ring the customer assigns the category to */
+    uint64_t delay;    /* seconds added to the signed offset */
+} ringward_category_policy;
 
 typedef struct ringward_loader_config {
     const ringward_trusted_key* keys;
@@ -171,7 +203,11 @@ typedef struct ringward_loader_config {
     uint32_t expected_channel;
     /* This sensor's version, packed: major << 48 | minor << 32 | build. */
     uint64_t sensor_version;
-    /* This agent's rollout ring: admitted when ring <= the signed ring. */
+    /* This agent's rollout ring. Version 1: admitted when ring <= the
+       signed ring. Version 2: admitted once now >= not_before + the signed
+       offset of this ring (or of the customer's ring for the content's
+       category, when later), plus the customer's delay; a ring the schedule
+       does not list is never admitted. */
     uint32_t ring;
     /* The current time, unix seconds: the caller's clock. */
     uint64_t now;
@@ -190,6 +226,10 @@ typedef struct ringward_loader_config {
     ringward_hash_fn hash;
     void* hash_context;
     uint32_t flags; /* RINGWARD_CONFIG_* */
+    /* The customer's policy per content category (at most one entry per
+       category; the first one counts); NULL and 0: none. Version 2 only. */
+    const ringward_category_policy* category_policies;
+    size_t category_policy_count;
 } ringward_loader_config;
 
 /* What the loader accepted: the signed header's fields, the blob, and the
@@ -198,7 +238,21 @@ typedef struct ringward_loader_config {
 typedef struct ringward_loaded {
     uint8_t key_id[RINGWARD_KEY_ID_BYTES];
     uint32_t channel;
+    /* The highest ring the envelope admits: version 1's signed ring, the
+       last ring of version 2's schedule. */
     uint32_t ring;
+    uint32_t format_version;
+    /* Version 2: the signed content category (RINGWARD_CATEGORY_*); 0 for
+       version 1. */
+    uint32_t category;
+    /* The ring the content was judged for: the agent's, or the customer's
+       for its category when later. */
+    uint32_t admission_ring;
+    /* The time from which that ring admits the content: not_before + the
+       signed offset + the customer's delay (version 1: not_before). On
+       RINGWARD_OK at most now; on RINGWARD_E_NOT_YET_ADMITTED the time to
+       try again. */
+    uint64_t admit_at;
     uint64_t sequence;
     uint64_t not_before;
     uint64_t expires;
@@ -220,8 +274,11 @@ typedef struct ringward_loaded {
 } ringward_loaded;
 
 /* Checks `envelope` against `config` as described above. On RINGWARD_OK,
-   *out describes the content; on any refusal, *out is zeroed except for the
-   read error fields. Contract: config and out are not NULL; envelope may be
+   *out describes the content. RINGWARD_E_NOT_YET_ADMITTED is a deferral, not
+   a refusal: every check passed but this ring's time has not come; *out
+   holds the header's fields and admit_at, the time to try again, but no
+   content (blob NULL, counts 0). On any refusal, *out is zeroed except for
+   the read error fields. Contract: config and out are not NULL; envelope may be
    NULL only when size is 0. */
 RINGWARD_NODISCARD ringward_status ringward_load(const ringward_loader_config* config,
                                                  const uint8_t* envelope, size_t size,
