@@ -36,6 +36,8 @@ const Case cases[] = {
     {"\\101\\0", false, std::string("A\0", 2), true},
     {"\\Qa.b\\E", false, "a.b", true},
     {"\\Qa.b\\E", false, "axb", false},
+    {"\\Qa\\\\Eb", false, "a\\b", true},  // \Qa\\Eb: the second backslash starts \E
+    {"\\Qa.b", false, "a.b", true},
     {"\\x{e9}", false, "caf\xC3\xA9", true},
     {"\\x{1F600}", false, "\xF0\x9F\x98\x80", true},
     {"a.c", false,
@@ -110,6 +112,9 @@ const Case cases[] = {
     {"ab*?c", false, "abbc", true},
     {"ab{2,3}?c", false, "abbbc", true},
     {"x{,3}", false, "x{,3}", true},  // not a repetition: literal text
+    {"x{01}", false, "x{01}", true},  // nor is a count with a leading zero, in RE2
+    {"x{01}", false, "x", false},
+    {"x{0}y", false, "y", true},
     {"a{1000}", false, std::string(1000, 'a'), true},
     {"a{1000}", false, std::string(999, 'a'), false},
     {"(?i)abc", false, "ABC", true},

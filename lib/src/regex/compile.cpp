@@ -212,6 +212,10 @@ class Parser {
         size_t i = at + 1;
         const auto number = [&](uint32_t& value) {
             const size_t first = i;
+            // RE2 reads a count with a leading zero ({01}) as literal text.
+            if (i + 1 < s_.size() && s_[i] == '0' && s_[i + 1] >= '0' && s_[i + 1] <= '9') {
+                return false;
+            }
             uint64_t v = 0;
             while (i < s_.size() && s_[i] >= '0' && s_[i] <= '9') {
                 v = std::min<uint64_t>(v * 10 + static_cast<uint64_t>(s_[i] - '0'), 1u << 30);
@@ -682,10 +686,7 @@ class Parser {
         node.offset = static_cast<uint32_t>(at);
         node.quoted = true;
         while (!at_end() && !(peek() == '\\' && peek(1) == 'E')) {
-            const size_t char_at = pos_;
-            if (peek() == '\\' && peek(1) == '\\') {  // \\ inside \Q...\E is one backslash
-                ++pos_;
-            }
+            const size_t char_at = pos_;  // a backslash too is literal here, as in RE2
             node.children.push_back(literal_node(char_at, take_code_point(), flags));
         }
         if (!at_end()) {
