@@ -12,6 +12,7 @@
 
 #include "harness/agent.hpp"
 #include "ringward/compile.hpp"
+#include "ringward/regex.hpp"
 #include "ringward/schema.hpp"
 #include "ringward/sign.hpp"
 #include "ringward/v1/sensor_manifest.pb.h"
@@ -210,6 +211,41 @@ int main(int argc, char** argv) {
             ++failures;
         }
         loader_seeds("manifest", entry.path(), message);
+    }
+    // Regex harnesses (fuzz/harness/regex_differential.cpp, regex_program.cpp):
+    // patterns of the kinds detection rules use, each with an input. The
+    // differential harness reads a flags byte, a pattern length byte, the
+    // pattern and the input; the program harness an input length byte, the
+    // input and a compiled program.
+    {
+        const std::pair<std::string, std::string> regexes[] = {
+            {"\\(A;[^;]*;(GA|GW);;;WD\\)", "D:(A;;GA;;;WD)"},
+            {"(?i)\\\\windows\\\\system32\\\\[a-z]+\\.exe$", "C:\\Windows\\System32\\cmd.exe"},
+            {"^[A-Za-z0-9+/]{20,}={0,2}$", "SGVsbG8sIHdvcmxkIQ=="},
+            {"\\b(?:powershell|pwsh)(?:\\.exe)?\\s+-(?:e|enc|encodedcommand)\\b", "pwsh -enc AAAA"},
+            {"(a*)*b", "aaaaaaaaaaaaaaaaaaaaaaaa"},
+            {"[\\x{4E00}-\\x{9FFF}]+\\d{2,4}",
+             "\xE4\xB8\xAD\xE6\x96\x87"
+             "123"},
+            {"(?m)^\\s*#", "x\n  # comment"},
+            {"\\Qa.b\\E|[[:punct:]]{3}", "!?!"},
+        };
+        int index = 0;
+        for (const auto& [pattern, input] : regexes) {
+            const std::string name = "regex-" + std::to_string(index++);
+            for (const char flags : {'\0', '\1'}) {
+                write(out / "regex_differential", name + (flags != 0 ? "-i" : ""),
+                      std::string(1, flags) + static_cast<char>(pattern.size()) + pattern + input);
+            }
+            auto compiled = compile_regex(pattern);
+            if (!compiled.ok()) {
+                ++failures;
+                continue;
+            }
+            write(out / "regex_program", name,
+                  static_cast<char>(input.size()) + input +
+                      std::string(compiled.program.begin(), compiled.program.end()));
+        }
     }
     return failures == 0 ? 0 : 1;
 }

@@ -1115,7 +1115,10 @@ TEST_CASE("every validation code has a case") {
     std::string missing;
     for (const CodeInfo& info : all_codes()) {
         const auto number = static_cast<uint16_t>(info.code);
-        if (number >= 300 && number < 800 && covered.count(info.code) == 0) {
+        // RW0720-RW0769 are the regex compiler's: regex_tests has a case for
+        // each until validate runs the compiler (then they belong here).
+        const bool regex_compiler = number >= 720 && number <= 769;
+        if (number >= 300 && number < 800 && !regex_compiler && covered.count(info.code) == 0) {
             missing += code_id(info.code) + " ";
         }
     }
