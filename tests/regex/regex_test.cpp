@@ -154,7 +154,8 @@ const Case cases[] = {
 
 std::string display(const std::string& s) {
     std::string out;
-    for (unsigned char c : s) {
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
         if (c >= 0x20 && c < 0x7F) {
             out += static_cast<char>(c);
         } else {
