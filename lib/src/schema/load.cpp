@@ -251,6 +251,11 @@ Position field_position(const pb::TextFormat::ParseInfoTree* tree, const pb::Mes
                     static_cast<uint32_t>(location.column) + 1};
 }
 
+Location entry_location(const std::string& file, const pb::TextFormat::ParseInfoTree* tree,
+                        const pb::Message& message, const char* name, int index) {
+    return at(file, field_position(tree, message, name, index), fmt::format("{}[{}]", name, index));
+}
+
 namespace {
 
 const pb::TextFormat::ParseInfoTree* nested(const pb::TextFormat::ParseInfoTree* tree,

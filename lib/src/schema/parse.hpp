@@ -30,4 +30,10 @@ ContentSource::Impl::Position field_position(
     const google::protobuf::TextFormat::ParseInfoTree* tree,
     const google::protobuf::Message& message, const char* name, int index = -1);
 
+// Where entry `index` of repeated field `name` is: the file, its text
+// position (none when `tree` is null) and the path "name[index]".
+Location entry_location(const std::string& file,
+                        const google::protobuf::TextFormat::ParseInfoTree* tree,
+                        const google::protobuf::Message& message, const char* name, int index);
+
 }  // namespace ringward

@@ -27,12 +27,7 @@ Result<std::vector<TrustedKey>> parse_keyring(std::string_view bytes, std::strin
     std::set<KeyId> seen;
     for (int i = 0; i < message.keys_size(); ++i) {
         const v1::TrustedKey& entry = message.keys(i);
-        const auto position = field_position(text ? &tree : nullptr, message, "keys", i);
-        Location at;
-        at.file = file;
-        at.line = position.line;
-        at.column = position.column;
-        at.path = fmt::format("keys[{}]", i);
+        const Location at = entry_location(file, text ? &tree : nullptr, message, "keys", i);
         TrustedKey key;
         key.location = at;
         std::vector<uint8_t> raw(RINGWARD_PUBLIC_KEY_BYTES + 3);

@@ -39,12 +39,7 @@ Result<std::vector<ringward_category_policy>> parse_rollout_policy(std::string_v
     std::vector<ringward_category_policy> policies;
     for (int i = 0; i < message.categories_size(); ++i) {
         const v1::CategoryPolicy& entry = message.categories(i);
-        const auto position = field_position(text ? &tree : nullptr, message, "categories", i);
-        Location at;
-        at.file = file;
-        at.line = position.line;
-        at.column = position.column;
-        at.path = fmt::format("categories[{}]", i);
+        const Location at = entry_location(file, text ? &tree : nullptr, message, "categories", i);
         const auto category = static_cast<uint32_t>(entry.category());
         if (content_category_name(category)[0] == '?') {
             diagnostics.push_back(make_diagnostic(
