@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "gen: generated content does not load\n");
         return 1;
     }
-    auto blob = compile(*source.value);
+    auto blob = compile(*source.value, *registry.value);
     if (!blob.ok()) {
         fmt::print(stderr, "gen: generated content does not compile: {}\n",
                    blob.diagnostics[0].message);

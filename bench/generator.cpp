@@ -187,6 +187,9 @@ void Generator::criterion(const FieldSpec& field, bool real, v1::Criterion* c) {
     }
     const Op op = r.pick(field.operators);
     c->set_op(static_cast<v1::Operator>(op));
+    if (op == Op::exists || op == Op::empty) {
+        return;  // they take no value
+    }
     if (field.case_insensitive_allowed && format::op_is_string_match(op) && r.chance(50)) {
         c->set_case_insensitive(true);
     }
@@ -353,6 +356,116 @@ std::vector<std::string> regex_patterns(uint32_t count) {
         out.push_back(std::move(pattern));
     }
     return out;
+}
+
+std::vector<EventInput> generate_event(const TemplateType& type, uint64_t seed) {
+    Random r(seed);
+    std::vector<EventInput> inputs;
+    for (const FieldSpec& field : type.fields) {
+        EventInput in;
+        in.present = !r.chance(10);
+        switch (field.type) {
+            case Kind::int64:
+                in.number = static_cast<uint64_t>(int_in(r, field));
+                break;
+            case Kind::uint64:
+                in.number = uint_in(r, field);
+                break;
+            case Kind::boolean:
+                in.number = r.chance(50) ? 1 : 0;
+                break;
+            case Kind::enumeration:
+                in.bytes = field.enum_members.empty() ? "" : r.pick(field.enum_members);
+                break;
+            case Kind::bytes:
+                in.bytes.assign(1 + r.below(32), '\0');
+                for (char& ch : in.bytes) {
+                    ch = static_cast<char>(r.next());
+                }
+                break;
+            case Kind::ip: {
+                const uint64_t bits = r.next();
+                if (r.chance(70)) {
+                    in.address[10] = 0xff;
+                    in.address[11] = 0xff;
+                    for (size_t i = 0; i < 4; ++i) {
+                        in.address[12 + i] = static_cast<uint8_t>(bits >> (8 * i));
+                    }
+                } else {
+                    const uint8_t prefix[] = {0x20, 0x01, 0x0d, 0xb8};
+                    std::copy(std::begin(prefix), std::end(prefix), in.address.begin());
+                    for (size_t i = 0; i < 4; ++i) {
+                        in.address[4 + i] = static_cast<uint8_t>(bits >> (8 * i));
+                    }
+                }
+                break;
+            }
+            default:
+                in.bytes = text_for(r, field, field.max_length_incl.value_or(4096));
+        }
+        inputs.push_back(std::move(in));
+    }
+    return inputs;
+}
+
+std::vector<std::string> generate_sigma_rules(uint64_t seed, uint32_t count) {
+    static const std::vector<std::string> kFlags = {
+        "-enc",      "-nop",       "-w hidden", "/c",           "-urlcache",      "-decode",
+        "/create",   "shadowcopy", "delete",    "-exec bypass", "downloadstring", "iex",
+        "/transfer", "comsvcs",    "minidump",  "/s /q",        "reg add",        "-ma"};
+    Random random(seed);
+    std::vector<std::string> rules;
+    for (uint32_t r = 0; r < count; ++r) {
+        std::string y = fmt::format(
+            "title: Generated rule {}\nid: 00000000-0000-4000-8000-{:012d}\nstatus: test\n"
+            "logsource:\n    product: windows\n    category: process_creation\ndetection:\n",
+            r, r);
+        const auto names = [&](size_t n, const char* before, const char* after) {
+            std::string out;
+            for (size_t i = 0; i < n; ++i) {
+                out += fmt::format("            - '{}{}{}'\n", before, random.pick(kNames), after);
+            }
+            return out;
+        };
+        y += "    selection_img:\n";
+        if (random.chance(70)) {
+            y += "        - Image|endswith:\n" + names(1 + random.below(3), "\\", ".exe");
+        }
+        y += "        - OriginalFileName:\n" + names(1 + random.below(2), "", ".exe");
+        y += "    selection_cli:\n";
+        const uint64_t shape = random.below(10);
+        if (shape < 5) {
+            y += "        CommandLine|contains:\n";
+        } else if (shape < 7) {
+            y += "        CommandLine|contains|all:\n";
+        } else if (shape < 9) {
+            y += "        CommandLine|windash|contains:\n";
+        } else {
+            y += fmt::format("        CommandLine|re: '\\\\{}\\\\[^\\\\]{{1,{}}}\\.{}$'\n",
+                             random.pick(kDirs), 16 << random.below(4), random.pick(kNames));
+        }
+        if (shape < 9) {
+            const size_t n = 1 + random.below(shape < 7 ? 6 : 3);
+            for (size_t i = 0; i < n; ++i) {
+                y += fmt::format("            - ' {} '\n", random.pick(kFlags));
+            }
+        }
+        const uint64_t filters = random.below(3);
+        for (uint64_t f = 0; f < filters; ++f) {
+            y += fmt::format("    filter_{}:\n", f);
+            if (random.chance(50)) {
+                y += fmt::format("        ParentImage|startswith: 'C:\\{}\\{}\\'\n",
+                                 random.pick(kDirs), random.pick(kDirs));
+            } else {
+                y += fmt::format("        CommandLine|contains: '\\{}\\{}'\n", random.pick(kDirs),
+                                 random.pick(kNames));
+            }
+        }
+        y += filters > 0 ? "    condition: all of selection_* and not 1 of filter_*\n"
+                         : "    condition: all of selection_*\n";
+        rules.push_back(std::move(y));
+    }
+    return rules;
 }
 
 v1::ContentFile generate(const Registry& registry, const GeneratorOptions& options) {

@@ -6,6 +6,7 @@
 // content takes when it ships.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -32,6 +33,29 @@ struct GeneratorOptions {
 
 // The same options always give the same content.
 v1::ContentFile generate(const Registry& registry, const GeneratorOptions& options);
+
+// One input of a generated event.
+struct EventInput {
+    bool present = true;
+    uint64_t number = 0;
+    std::string bytes;
+    std::array<uint8_t, 16> address{};
+};
+
+// An event of `type` as a Sysmon-like sensor hands it to the interpreter:
+// strings from the vocabulary generate() draws on (paths, command lines,
+// domains, users, pipes), numbers within the field's bounds, enum members,
+// IPv4 (v4-mapped) and IPv6 addresses; one input in ten absent. The same
+// seed gives the same event.
+std::vector<EventInput> generate_event(const TemplateType& type, uint64_t seed);
+// `count` Sigma rules (YAML, logsource windows/process_creation) in the
+// shapes SigmaHQ's process_creation rules take: an image selection by
+// suffix or original file name, command-line selections (any-of, |all,
+// |windash, some |re), and filters excluded with `and not 1 of filter_*`.
+// For the import rows when no Sigma checkout is there; the same seed always
+// gives the same rules, and every one imports exactly with the example
+// mapping.
+std::vector<std::string> generate_sigma_rules(uint64_t seed, uint32_t count);
 
 // The distinct regex patterns generate() draws from, for timing each once.
 std::vector<std::string> regex_patterns(uint32_t count);

@@ -37,7 +37,8 @@ int exit_code_for(std::span<const Diagnostic> diagnostics) {
         }
         any_error = true;
         if (d.code == Code::input_unreadable || d.code == Code::output_unwritable ||
-            d.code == Code::input_format_unknown) {
+            d.code == Code::input_format_unknown || d.code == Code::command_line_invalid ||
+            d.code == Code::passphrase_unavailable) {
             return kExitUsage;
         }
     }
@@ -77,12 +78,9 @@ void add_target_options(CLI::App& command, TargetPaths& paths, bool required) {
             ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
             ->delimiter(',')
             ->check(CLI::ExistingPath);
+    registry->required();
     if (required) {
-        registry->required();
         manifests->required();
-    } else {
-        registry->needs(manifests);
-        manifests->needs(registry);
     }
 }
 
@@ -173,6 +171,24 @@ std::optional<Passphrase> get_passphrase(const PassphraseArgs& args, const char*
 int fail_with(const Diagnostic& diagnostic) {
     print_diagnostics(std::span(&diagnostic, 1), SourceTexts{});
     return exit_code_for(std::span(&diagnostic, 1));
+}
+
+int usage_error(std::string message) {
+    Location at;
+    at.file = "<command line>";
+    return fail_with(make_diagnostic(Code::command_line_invalid, std::move(message), at,
+                                     "ringward COMMAND --help lists its options and their forms"));
+}
+
+Diagnostic passphrase_unavailable(std::string message) {
+    Location at;
+    at.file = "<passphrase>";
+    return make_diagnostic(Code::passphrase_unavailable, std::move(message), at,
+                           "give --passphrase-file or --passphrase-env, or run at a terminal");
+}
+
+int passphrase_error(std::string message) {
+    return fail_with(passphrase_unavailable(std::move(message)));
 }
 
 }  // namespace ringward::cli

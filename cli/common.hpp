@@ -37,6 +37,9 @@ Runner add_keygen(CLI::App& app);
 Runner add_sign(CLI::App& app);
 Runner add_verify(CLI::App& app);
 Runner add_store(CLI::App& app);
+Runner add_test(CLI::App& app);
+Runner add_import(CLI::App& app);
+Runner add_match(CLI::App& app);
 
 // Colour on stderr: only on a terminal, and never when NO_COLOR is set to
 // anything non-empty (no-color.org).
@@ -57,9 +60,10 @@ InputOptions input_options_for(const std::string& input_format);
 // Adds --version to a subcommand, so that every subcommand answers it.
 void add_version_flag(CLI::App& command);
 
-// --registry and --manifests: what content is validated against.
-// `required` makes them mandatory (validate, sign) rather than a pair that is
-// all or nothing (compile).
+// --registry and --manifests: what content is compiled and validated
+// against. `required` makes both mandatory (validate, sign); otherwise the
+// registry alone is (compile: it names the fields) and the manifests are
+// optional.
 void add_target_options(CLI::App& command, TargetPaths& paths, bool required);
 
 // Prints a report for people on stderr: every finding, then the summary.
@@ -79,5 +83,11 @@ std::optional<Passphrase> get_passphrase(const PassphraseArgs& args, const char*
 
 // Prints one diagnostic (a refusal) and returns its exit code.
 int fail_with(const Diagnostic& diagnostic);
+// RW0013 command-line-invalid with the message; returns kExitUsage.
+int usage_error(std::string message);
+// RW0858 passphrase-unavailable with the message: the diagnostic, or printed
+// (returns kExitUsage).
+Diagnostic passphrase_unavailable(std::string message);
+int passphrase_error(std::string message);
 
 }  // namespace ringward::cli

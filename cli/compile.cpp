@@ -20,13 +20,14 @@ struct CompileArgs {
 };
 
 int run_compile(const CompileArgs& args) {
-    // Validated against a registry and manifests first when they are given:
-    // then content that does not pass is not written.
+    // Compiled against the registry, which names the fields; validated
+    // against the manifests first when they are given: then content that
+    // does not pass is not written.
     Report report;
     SourceTexts sources;
-    const bool checked = !args.target.registry.empty();
-    const auto bytes = compile_input(args.source, input_options_for(args.input_format),
-                                     checked ? &args.target : nullptr, report, sources);
+    const bool checked = !args.target.manifests.empty();
+    const auto bytes = compile_input(args.source, input_options_for(args.input_format), args.target,
+                                     report, sources);
     if (!bytes) {
         if (checked) {
             print_report(report, sources);
@@ -48,7 +49,7 @@ int run_compile(const CompileArgs& args) {
         format::read_blob(bytes->data(), bytes->size(), format::Limits{}, &view).ok()) {
         fmt::print(stderr, "ringward: wrote {} ({} bytes: {} instances, {} criteria{})\n",
                    args.output, bytes->size(), view.instance_count(), view.criterion_count(),
-                   args.target.registry.empty() ? "" : "; validated");
+                   checked ? "; validated" : "");
     }
     return kExitOk;
 }
@@ -59,9 +60,10 @@ Runner add_compile(CLI::App& app) {
     auto args = std::make_shared<CompileArgs>();
     CLI::App* command = app.add_subcommand(
         "compile",
-        "Compile a content file (.txtpb, .json, .binpb) into its canonical blob (.rwc). The\n"
-        "same source always gives the same bytes. Refuses what the blob format cannot express;\n"
-        "given --registry and --manifests, also refuses content that does not validate.");
+        "Compile a content file (.txtpb, .json, .binpb) into its canonical blob (.rwc, format\n"
+        "2) against --registry, which gives each field its index. The same source and registry\n"
+        "always give the same bytes. Refuses what the blob format cannot express; given\n"
+        "--manifests too, also refuses content that does not validate.");
     add_version_flag(*command);
     command->add_option("source", args->source, "Content file to compile")->required();
     command->add_option("-o,--output", args->output, "Blob to write (atomically)")->required();

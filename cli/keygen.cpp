@@ -27,14 +27,12 @@ int run_keygen(const KeygenArgs& args) {
         passphrase =
             get_passphrase(args.passphrase, "Passphrase for the new secret key: ", true, &error);
         if (!passphrase) {
-            fmt::print(stderr, "ringward: {}\n", error);
-            return kExitUsage;
+            return passphrase_error(error);
         }
         if (passphrase->text().empty()) {
-            fmt::print(stderr,
-                       "ringward: an empty passphrase is no protection; pass --unencrypted if "
-                       "that is what you want\n");
-            return kExitUsage;
+            return passphrase_error(
+                "an empty passphrase is no protection; pass --unencrypted if that is what you "
+                "want");
         }
     }
     const SecretKey key = SecretKey::generate();

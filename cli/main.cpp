@@ -28,17 +28,22 @@ int main(int argc, char** argv) {
     add(add_compile);
     add(add_inspect);
     add(add_validate);
+    add(add_test);
+    add(add_match);
     add(add_keygen);
     add(add_sign);
     add(add_verify);
     add(add_store);
+    add(add_import);
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         // --help and --version arrive here too, with exit code 0.
-        const int code = app.exit(e);
-        return code == 0 ? kExitOk : kExitUsage;
+        if (e.get_exit_code() == 0) {
+            return app.exit(e) == 0 ? kExitOk : kExitUsage;
+        }
+        return usage_error(e.what());
     }
     for (auto& [command, run] : commands) {
         if (command->parsed()) {

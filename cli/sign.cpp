@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "common.hpp"
+#include "ringward/content_test.hpp"
 
 namespace ringward::cli {
 namespace {
@@ -24,12 +25,8 @@ struct SignArgs {
     uint32_t ring = 0;
     std::string ring_schedule;
     std::string category;
+    std::vector<std::string> tests;
 };
-
-int usage(const std::string& message) {
-    fmt::print(stderr, "ringward: {}\n", message);
-    return kExitUsage;
-}
 
 // "0:0,1:1h,2:4h": the schedule as --ring-schedule takes it.
 std::string ring_schedule_text(const std::vector<RingStage>& schedule) {
@@ -62,9 +59,12 @@ int run_sign(const SignArgs& args) {
     if (!args.category.empty()) {
         const auto category = parse_content_category(args.category);
         if (!category) {
-            return usage(
-                "--category takes sensor-operations, system-critical, "
-                "vulnerability-management or rapid-response");
+            fail_with(make_diagnostic(
+                Code::content_category_unknown,
+                fmt::format("--category {} names no content category", args.category), {},
+                "give sensor-operations, system-critical, vulnerability-management or "
+                "rapid-response"));
+            return kExitUsage;
         }
         policy.category = *category;
     }
@@ -72,7 +72,8 @@ int run_sign(const SignArgs& args) {
     if (!args.not_before.empty()) {
         const auto t = parse_time(args.not_before);
         if (!t) {
-            return usage("--not-before takes unix seconds or a time like 2024-07-19T04:09:00Z");
+            return usage_error(
+                "--not-before takes unix seconds or a time like 2024-07-19T04:09:00Z");
         }
         policy.not_before = *t;
     }
@@ -80,13 +81,13 @@ int run_sign(const SignArgs& args) {
     if (!args.expires.empty()) {
         const auto t = parse_time(args.expires);
         if (!t) {
-            return usage("--expires takes unix seconds or a time like 2024-07-26T04:09:00Z");
+            return usage_error("--expires takes unix seconds or a time like 2024-07-26T04:09:00Z");
         }
         policy.expires = *t;
     } else if (!args.expires_in.empty()) {
         const auto d = parse_duration(args.expires_in);
         if (!d) {
-            return usage("--expires-in takes a duration such as 7d, 36h or 90m");
+            return usage_error("--expires-in takes a duration such as 7d, 36h or 90m");
         }
         policy.expires = policy.not_before + *d;
     }
@@ -98,20 +99,43 @@ int run_sign(const SignArgs& args) {
         return kExitUsage;
     }
 
+    // Content whose tests fail is not signed: the tests run (and validate
+    // the content) before the key is asked for.
+    if (!args.tests.empty()) {
+        ContentTestRequest tests;
+        tests.target = args.target;
+        tests.content = args.content;
+        tests.input = request.input;
+        tests.cases = args.tests;
+        Report test_report;
+        SourceTexts test_sources;
+        const auto summary = test_content(tests, test_report, test_sources);
+        if (summary) {
+            fmt::print(stderr, "ringward: {}\n", test_summary_line(*summary, false));
+        }
+        if (!summary || !test_report.passed()) {
+            print_report(test_report, test_sources);
+            fmt::print(stderr, "ringward: {} not signed: its tests fail\n", args.content);
+            return exit_code_for(test_report.diagnostics) == kExitUsage ? kExitUsage
+                                                                        : kExitRejected;
+        }
+    }
+
     Report report;
     SourceTexts sources;
-    std::string passphrase_error;
+    std::string passphrase_problem;
     const auto envelope = sign_file(
         request,
         [&] {
             return get_passphrase(args.passphrase, "Passphrase for the secret key: ", false,
-                                  &passphrase_error);
+                                  &passphrase_problem);
         },
         report, sources);
     if (!envelope) {
         print_report(report, sources);
-        if (!passphrase_error.empty()) {
-            fmt::print(stderr, "ringward: {}\n", passphrase_error);
+        if (!passphrase_problem.empty()) {
+            const Diagnostic problem = passphrase_unavailable(passphrase_problem);
+            print_diagnostics(std::span(&problem, 1), sources);
         }
         // Content that does not validate is refused (1); a key, a passphrase
         // or an output that fails is a usage or I/O problem (2).
@@ -126,14 +150,8 @@ int run_sign(const SignArgs& args) {
                                                                           : kExitUsage;
     }
     print_diagnostics(report.diagnostics, sources);
-    const auto header = peek_envelope(*envelope);
-    format::BlobView view;
-    const std::span<const uint8_t> blob(envelope->data() + envelope_header_size(*envelope),
-                                        header->blob_size);
-    const uint32_t instances =
-        format::read_blob(blob.data(), blob.size(), format::Limits{}, &view).ok()
-            ? view.instance_count()
-            : 0;
+    const EnvelopeHeader* header = &envelope->header;
+    const uint32_t instances = envelope->instance_count;
     const std::string rollout =
         policy.schedule.empty()
             ? fmt::format("ring {}", policy.ring)
@@ -156,8 +174,9 @@ Runner add_sign(CLI::App& app) {
         "Validate content (source or blob) in full against the registry and manifests and, only\n"
         "if it passes, sign it with Ed25519 into an envelope (.rws) that binds its channel,\n"
         "sequence, validity window, sensor range and rollout: one ring (--ring), or a ring\n"
-        "schedule and content category (--ring-schedule, --category). The new signature is\n"
-        "checked before the envelope is written (atomically).");
+        "schedule and content category (--ring-schedule, --category). With --tests, its content\n"
+        "tests must pass too. The new signature is checked before the envelope is written\n"
+        "(atomically).");
     add_version_flag(*command);
     command->add_option("--key", args->key, "Secret key file (from ringward keygen)")
         ->required()
@@ -192,6 +211,15 @@ Runner add_sign(CLI::App& app) {
                      "delay by (sensor-operations, system-critical, vulnerability-management, "
                      "rapid-response)")
         ->needs(schedule);
+    command
+        ->add_option("--tests", args->tests,
+                     "Content test cases (ringward test) that must pass before signing: one "
+                     "file per use; repeat the option or separate with commas")
+        ->expected(1)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->delimiter(',')
+        ->check(CLI::ExistingFile);
     add_input_format_option(*command, args->input_format);
     command->add_option("content", args->content, "Content to sign: a source or a blob")
         ->required();

@@ -184,8 +184,7 @@ struct LoaderSetup {
 int run_store(const std::string& action, StoreArgs& args) {
     ringward_store_options options{};
     if (args.tries > RINGWARD_STORE_MAX_TRIES_INCL) {
-        fmt::print(stderr, "ringward: --tries is at most {}\n", RINGWARD_STORE_MAX_TRIES_INCL);
-        return kExitUsage;
+        return usage_error(fmt::format("--tries is at most {}", RINGWARD_STORE_MAX_TRIES_INCL));
     }
     options.max_tries = args.tries;
     LoaderSetup setup;
@@ -205,8 +204,7 @@ int run_store(const std::string& action, StoreArgs& args) {
         if (!args.now.empty()) {
             const auto now = parse_time(args.now);
             if (!now) {
-                fmt::print(stderr, "ringward: --now takes unix seconds or 2024-07-19T04:09:00Z\n");
-                return kExitUsage;
+                return usage_error("--now takes unix seconds or a time like 2024-07-19T04:09:00Z");
             }
             setup.config.now = *now;
         }
@@ -230,8 +228,10 @@ int run_store(const std::string& action, StoreArgs& args) {
         } else {
             const auto version = parse_sensor_version(sensor);
             if (!version) {
-                fmt::print(stderr, "ringward: sensor version \"{}\" is not major.minor.build\n",
-                           sensor);
+                fail_with(make_diagnostic(
+                    Code::sensor_version_malformed,
+                    fmt::format("sensor version \"{}\" is not major.minor.build", sensor), {},
+                    "write it as 7.13.18420"));
                 return kExitUsage;
             }
             setup.config.sensor_version = version->packed();

@@ -37,8 +37,7 @@ int run_verify(const VerifyArgs& args) {
     if (!args.now.empty()) {
         const auto now = parse_time(args.now);
         if (!now) {
-            fmt::print(stderr, "ringward: --now takes unix seconds or 2024-07-19T04:09:00Z\n");
-            return kExitUsage;
+            return usage_error("--now takes unix seconds or a time like 2024-07-19T04:09:00Z");
         }
         request.now = *now;
     }

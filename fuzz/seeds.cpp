@@ -12,6 +12,7 @@
 
 #include "harness/agent.hpp"
 #include "ringward/compile.hpp"
+#include "ringward/event_wire.hpp"
 #include "ringward/regex.hpp"
 #include "ringward/schema.hpp"
 #include "ringward/sign.hpp"
@@ -59,27 +60,50 @@ std::string as_json(const google::protobuf::Message& message) {
 // A blob that uses every encoding the format has, so the reader's seed
 // corpus reaches every check from the start.
 std::vector<uint8_t> every_encoding() {
+    using format::Kind;
+    using format::Op;
+    const auto at = [](std::string_view name, uint16_t index, uint16_t group = 0,
+                       bool negate = false) {
+        return CriterionPlace{name, index, group, negate};
+    };
     BlobWriter w({291, 7, format::SensorVersion{7, 11, 0}.packed(),
                   format::SensorVersion{7, 13, 99999}.packed()});
-    w.add_instance(1, 5, 1);
-    w.add_wildcard("any");
-    w.add_scalar("pid", format::Op::gt, format::Kind::uint64, 4);
-    w.add_range("delta", format::Kind::int64, static_cast<uint64_t>(int64_t{-5}), 5);
-    w.add_scalar("flag", format::Op::eq, format::Kind::boolean, 1);
-    w.add_bytes("image", format::Op::suffix, format::Kind::string, "\\cmd.exe", true);
-    w.add_bytes("empty", format::Op::eq, format::Kind::string, "", false);
-    w.add_bytes("hash", format::Op::prefix, format::Kind::bytes, "\x01\x02", false);
-    w.add_bytes("level", format::Op::eq, format::Kind::enumeration, "HIGH", false);
-    w.add_ip("addr", format::Op::eq, *parse_ip("::1", false));
-    w.add_ip("net", format::Op::cidr_contains, *parse_ip("10.0.0.0/8", true));
+    w.add_instance({.id = 1,
+                    .template_type_id = 5,
+                    .template_type_version = 1,
+                    .rule_id = 3,
+                    .field_count = 17,
+                    .exclusion_count = 2});
+    w.add_valueless(at("any", 0), Op::exists, Kind::string);
+    w.add_scalar(at("pid", 1), Op::gt, Kind::uint64, 4);
+    w.add_scalar(at("pid", 1, 0, true), Op::eq, Kind::uint64, 9);
+    w.add_range(at("delta", 2), Kind::int64, static_cast<uint64_t>(int64_t{-5}), 5);
+    w.add_scalar(at("flag", 3), Op::eq, Kind::boolean, 1);
+    w.add_bytes(at("image", 4), Op::suffix, Kind::string, "\\cmd.exe", true);
+    w.add_bytes(at("empty", 5), Op::eq, Kind::string, "", false);
+    w.add_valueless(at("empty", 5, 0, true), Op::empty, Kind::string);
+    w.add_bytes(at("hash", 6), Op::prefix, Kind::bytes, "\x01\x02", false);
+    w.add_bytes(at("level", 7), Op::eq, Kind::enumeration, "HIGH", false);
+    w.add_ip(at("addr", 8), Op::eq, *parse_ip("::1", false));
+    w.add_ip(at("net", 9), Op::cidr_contains, *parse_ip("10.0.0.0/8", true));
     const uint64_t ints[] = {static_cast<uint64_t>(int64_t{-3}), 0, 9};
     const std::string_view names[] = {"a", "ab", "zz"};
+    const std::string_view any_of[] = {"evil", "Bad"};
     const IpValue ips[] = {*parse_ip("::1", true), *parse_ip("192.168.0.0/16", true)};
-    if (w.add_scalar_set("ints", format::Kind::int64, ints) ||
-        w.add_byte_set("names", format::Kind::string, names, true) || w.add_ip_set("ips", ips)) {
+    if (w.add_scalar_set(at("ints", 10), Kind::int64, ints) ||
+        w.add_byte_set(at("names", 11), Kind::string, names, true) ||
+        w.add_ip_set(at("ips", 12), ips) ||
+        w.add_any_of(at("cmd", 13), Op::contains, Kind::string, any_of, true)) {
         ++failures;
     }
-    w.add_instance(2, 1, 1);
+    w.add_field_ref(at("parent", 14), Op::eq, Kind::string, "image", 4, true);
+    const std::string_view patterns[] = {"^cmd", "powershell\\.exe$"};
+    if (w.add_regex(at("cmd", 13, 0, true), patterns, true)) {
+        ++failures;
+    }
+    w.add_bytes(at("user", 15, 1), Op::eq, Kind::string, "SYSTEM", false);
+    w.add_valueless(at("session", 16, 2, true), Op::exists, Kind::uint64);
+    w.add_instance({.id = 2, .template_type_id = 1, .template_type_version = 1});
     return w.finish();
 }
 
@@ -102,6 +126,16 @@ int main(int argc, char** argv) {
         }
     }
     std::sort(contents.begin(), contents.end());
+    // test_cases: the example cases files, behind the format byte.
+    for (const auto& entry : fs::directory_iterator(examples / "content" / "tests")) {
+        write(out / "test_cases", entry.path().filename().string(),
+              std::string(1, '\0') + read(entry.path()));
+    }
+    auto example_registry = load_registry((examples / "registry.txtpb").string());
+    if (!example_registry.ok()) {
+        std::fprintf(stderr, "seeds: the example registry does not load\n");
+        return 1;
+    }
     for (const fs::path& path : contents) {
         auto content = load_content(path.string());
         if (!content.ok()) {
@@ -124,7 +158,7 @@ int main(int argc, char** argv) {
         write(out / "one_meaning", stem + ".json", std::string(1, '\1') + as_json(message));
         write(out / "one_meaning", stem + ".binary",
               std::string(1, '\2') + message.SerializeAsString());
-        auto compiled = compile(*content.value);
+        auto compiled = compile(*content.value, *example_registry.value);
         if (!compiled.ok()) {
             ++failures;
             continue;
@@ -183,6 +217,18 @@ int main(int argc, char** argv) {
                 sign(fuzz::fuzz_key_from(fuzz::kExpiredFill), "expired-", {0x00});
                 first = false;
             }
+        }
+    }
+    // Sigma rules for the importer, as written.
+    for (const auto& entry : fs::directory_iterator(examples / "sigma" / "rules")) {
+        if (entry.path().extension() == ".yml") {
+            write(out / "sigma_import", entry.path().filename().string(), read(entry.path()));
+        }
+    }
+    // Events files for the events reader, as written.
+    for (const auto& entry : fs::directory_iterator(examples / "sigma" / "events")) {
+        if (entry.path().extension() == ".json") {
+            write(out / "events", entry.path().filename().string(), read(entry.path()));
         }
     }
     const auto all = every_encoding();
@@ -246,6 +292,55 @@ int main(int argc, char** argv) {
                   static_cast<char>(input.size()) + input +
                       std::string(compiled.program.begin(), compiled.program.end()));
         }
+    }
+    // The interpreter harness (fuzz/harness/match.cpp) reads its input as a
+    // stream of choices, so every byte string is a valid seed: streams from
+    // a fixed splitmix64 sequence, short and long, which between them write
+    // every operator (regex among them) and run events against it.
+    {
+        uint64_t state = 0x5eed0f12;
+        const auto next = [&state] {
+            uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+            z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+            z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+            return z ^ (z >> 31);
+        };
+        for (int index = 0; index < 64; ++index) {
+            std::string stream(size_t{256} << (index % 5), '\0');
+            for (char& ch : stream) {
+                ch = static_cast<char>(next());
+            }
+            write(out / "match", "choices-" + std::to_string(index), stream);
+        }
+    }
+    // The event wire harness (fuzz/harness/event_wire.cpp): its first byte is
+    // the decoder's input capacity; one event of every input type, present
+    // and absent.
+    {
+        const std::string text = "cmd.exe /c whoami";
+        std::vector<ringward_input> inputs;
+        for (uint32_t type = RINGWARD_TYPE_INT; type <= RINGWARD_TYPE_IP; ++type) {
+            ringward_input in{};
+            in.type = type;
+            in.present = 1;
+            in.number = type == RINGWARD_TYPE_BOOL ? 1 : 0x1122334455667788u;
+            in.data = reinterpret_cast<const uint8_t*>(text.data());
+            in.size = text.size();
+            in.address[15] = 1;
+            inputs.push_back(in);
+            in.present = 0;
+            inputs.push_back(in);
+        }
+        const ringward_event event{1, 3, inputs.data(), inputs.size()};
+        const auto bytes = encode_event(event);
+        if (!bytes) {
+            std::fprintf(stderr, "seeds: the event wire seed does not encode\n");
+            return 1;
+        }
+        write(out / "event_wire", "every-type",
+              std::string(1, '\x0e') + std::string(bytes->begin(), bytes->end()));
+        write(out / "event_wire", "too-many-inputs",
+              std::string(1, '\x03') + std::string(bytes->begin(), bytes->end()));
     }
     return failures == 0 ? 0 : 1;
 }

@@ -7,7 +7,15 @@
  *
  *   agent --print-manifest
  *   agent --trust KEY.pub [--trust ...] --channel N [--ring R] [--now T]
- *         [--last-sequence S] [--policy POLICY.txtpb] ENVELOPE.rws
+ *         [--last-sequence S] [--policy POLICY.txtpb] [--events FILE|-] ENVELOPE.rws
+ *
+ * --events evaluates events with ringward_match once the content is loaded,
+ * and prints each hit: "event N: instance I", then "event N: rules R...".
+ * FILE (or standard input for -) is a stream of events in the wire encoding
+ * (docs/event-wire.md), each after its length as 4 bytes little-endian:
+ * what `ringward match --wire-out` writes (docs/events.md). Each is decoded
+ * with ringward_event_decode into a fixed input array, so nothing the event
+ * says can make the agent read or write past it.
  *
  * --policy is the customer's rollout policy (docs/rollout.md): per content
  * category a ring and a delay on top of the vendor's signed ring schedule.
@@ -16,7 +24,9 @@
  * Exit status: 0 accepted, 1 refused, 2 usage or I/O, 3 not yet admitted for
  * this ring (a deferral: keep the envelope and try again at the time shown).
  */
+#include <ringward/event_wire.h>
 #include <ringward/loader.h>
+#include <ringward/match.h>
 #include <ringward/rollout_policy.h>
 #include <ringward/sensor_table.h>
 #include <sodium.h>
@@ -28,13 +38,18 @@
 #include "example_sensor.h"
 
 #define MAX_KEYS 8
+/* The most inputs one event may carry here: the widest template type of
+   the table, with room to spare; a wider event is refused by the decoder. */
+#define MAX_EVENT_INPUTS 256
+/* Instances and rules reported per event. */
+#define MAX_HITS 256
 
 static int usage(void) {
     fputs(
         "usage: agent --print-manifest\n"
         "       agent --trust KEY.pub [--trust KEY.pub ...] --channel N [--ring R]\n"
         "             [--now UNIX_SECONDS] [--last-sequence S] [--policy POLICY.txtpb]\n"
-        "             ENVELOPE.rws\n",
+        "             [--events FILE|-] ENVELOPE.rws\n",
         stderr);
     return 2;
 }
@@ -86,15 +101,26 @@ static int read_public_key(const char* path, ringward_trusted_key* key) {
     return 0;
 }
 
+static unsigned char* read_stream(FILE* f, size_t* size);
+
 static unsigned char* read_all(const char* path, size_t* size) {
-    FILE* f = fopen(path, "rb");
-    unsigned char* data = NULL;
-    size_t capacity = 0;
-    size_t n;
+    FILE* f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    unsigned char* data;
     *size = 0;
     if (f == NULL) {
         return NULL;
     }
+    data = read_stream(f, size);
+    if (f != stdin) {
+        fclose(f);
+    }
+    return data;
+}
+
+static unsigned char* read_stream(FILE* f, size_t* size) {
+    unsigned char* data = NULL;
+    size_t capacity = 0;
+    size_t n;
     for (;;) {
         if (*size == capacity) {
             unsigned char* bigger;
@@ -102,7 +128,6 @@ static unsigned char* read_all(const char* path, size_t* size) {
             bigger = realloc(data, capacity);
             if (bigger == NULL) {
                 free(data);
-                fclose(f);
                 return NULL;
             }
             data = bigger;
@@ -113,8 +138,129 @@ static unsigned char* read_all(const char* path, size_t* size) {
         }
         *size += n;
     }
-    fclose(f);
+    if (data == NULL) {
+        data = malloc(1); /* an empty stream is not a read error */
+    }
     return data;
+}
+
+/* Evaluates every event of the framed stream in `path` against `loaded`
+   and prints the hits. 0, 1 when an event was refused (by the decoder or
+   the interpreter), 2 when the stream cannot be read. */
+static int evaluate_events(const ringward_loaded* loaded, const char* path) {
+    ringward_match_plan plan;
+    ringward_input inputs[MAX_EVENT_INPUTS];
+    uint32_t instances[MAX_HITS];
+    uint32_t rules[MAX_HITS];
+    unsigned char* stream;
+    void* scratch;
+    void* index_memory = NULL;
+    size_t size = 0;
+    size_t at = 0;
+    unsigned long index = 0;
+    unsigned long hits = 0;
+    int status = 0;
+    if (ringward_match_prepare(loaded, NULL, &plan) != 0) {
+        fputs("agent: no plan for the loaded content\n", stderr);
+        return 1;
+    }
+    /* The scratch and the index are reserved once, at load, never per
+       event; malloc's memory is aligned for any type, so 8-byte aligned. */
+    scratch = malloc(plan.scratch_bytes > 0 ? plan.scratch_bytes : 8);
+    if (plan.index_bytes > 0) {
+        index_memory = malloc(plan.index_bytes);
+        if (index_memory == NULL ||
+            ringward_match_index_build(loaded, &plan, index_memory, plan.index_bytes) !=
+                RINGWARD_MATCH_OK) {
+            /* Without the index every instance is evaluated in turn: the
+               same verdicts, more steps. */
+            fputs("agent: no index for the loaded content; evaluating every instance\n", stderr);
+            free(index_memory);
+            index_memory = NULL;
+        }
+    }
+    stream = read_all(path, &size);
+    if (scratch == NULL || stream == NULL) {
+        fprintf(stderr, "agent: cannot read %s\n", path);
+        free(scratch);
+        free(index_memory);
+        free(stream);
+        return 2;
+    }
+    printf(
+        "evaluating events from %s: at most %llu steps and %zu scratch bytes per event, "
+        "index %zu bytes\n",
+        path, (unsigned long long)plan.max_steps, plan.scratch_bytes,
+        index_memory != NULL ? plan.index_bytes : (size_t)0);
+    while (at < size) {
+        ringward_event event;
+        ringward_match_result result;
+        ringward_event_status decoded;
+        ringward_match_status matched;
+        size_t error_offset = 0;
+        size_t length;
+        size_t k;
+        if (size - at < 4) {
+            fprintf(stderr, "agent: %s: event %lu: its length is cut short\n", path, index);
+            status = 1;
+            break;
+        }
+        length = (size_t)stream[at] | (size_t)stream[at + 1] << 8 | (size_t)stream[at + 2] << 16 |
+                 (size_t)stream[at + 3] << 24;
+        at += 4;
+        if (length > size - at) {
+            fprintf(stderr, "agent: %s: event %lu: %zu bytes announced, %zu left\n", path, index,
+                    length, size - at);
+            status = 1;
+            break;
+        }
+        decoded = ringward_event_decode(stream + at, length, inputs, MAX_EVENT_INPUTS, &event,
+                                        &error_offset);
+        at += length;
+        if (decoded != RINGWARD_EVENT_OK) {
+            fprintf(stderr, "agent: event %lu refused: %s at byte %zu (%s)\n", index,
+                    ringward_event_status_name(decoded), error_offset,
+                    ringward_event_status_message(decoded));
+            status = 1;
+            ++index;
+            continue;
+        }
+        memset(&result, 0, sizeof(result));
+        result.instances = instances;
+        result.instance_capacity = MAX_HITS;
+        result.rules = rules;
+        result.rule_capacity = MAX_HITS;
+        matched = ringward_match(loaded, &plan, &event, scratch, plan.scratch_bytes, &result);
+        if (matched != RINGWARD_MATCH_OK) {
+            fprintf(stderr, "agent: event %lu (template type %u v%u) not evaluated: %s\n", index,
+                    event.template_type_id, event.template_type_version,
+                    ringward_match_status_name(matched));
+            if (matched != RINGWARD_MATCH_E_UNKNOWN_TEMPLATE) {
+                status = 1;
+            }
+            ++index;
+            continue;
+        }
+        for (k = 0; k < result.instance_count; ++k) {
+            printf("event %lu: instance %u (template type %u v%u, %llu steps)\n", index,
+                   instances[k], event.template_type_id, event.template_type_version,
+                   (unsigned long long)result.steps);
+            ++hits;
+        }
+        if (result.rule_count > 0) {
+            printf("event %lu: rules", index);
+            for (k = 0; k < result.rule_count; ++k) {
+                printf(" %u", rules[k]);
+            }
+            printf("\n");
+        }
+        ++index;
+    }
+    printf("%lu events, %lu hits\n", index, hits);
+    free(scratch);
+    free(index_memory);
+    free(stream);
+    return status;
 }
 
 static const char* verdict(ringward_instance_status status) {
@@ -142,6 +288,7 @@ int main(int argc, char** argv) {
     ringward_loaded loaded;
     ringward_status status;
     const char* envelope_path = NULL;
+    const char* events_path = NULL;
     unsigned char* envelope;
     size_t size = 0;
     uint32_t i;
@@ -180,6 +327,8 @@ int main(int argc, char** argv) {
             config.category_policies = policies;
             config.category_policy_count = policy_count;
             config.flags |= RINGWARD_CONFIG_REQUIRE_SCHEDULE;
+        } else if (strcmp(argv[arg], "--events") == 0 && arg + 1 < argc) {
+            events_path = argv[++arg];
         } else if (argv[arg][0] != '-' && envelope_path == NULL) {
             envelope_path = argv[arg];
         } else {
@@ -232,6 +381,11 @@ int main(int argc, char** argv) {
         printf("  instance %u  template type %u v%u  %u criteria  %s\n", instance.id,
                instance.template_type_id, instance.template_type_version, instance.criterion_count,
                verdict(instance.status));
+    }
+    if (events_path != NULL) {
+        const int evaluated = evaluate_events(&loaded, events_path);
+        free(envelope);
+        return evaluated;
     }
     free(envelope);
     return 0;

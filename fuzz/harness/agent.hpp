@@ -110,6 +110,12 @@ inline void check_accepted(const ringward_loaded& loaded, const uint8_t* data, s
                 support = &t;
             }
         }
+        if (instance.status == RINGWARD_EVALUABLE) {
+            // The Channel 291 rule: the template type's declared fields fit
+            // the sensor's input array, whichever fields the criteria name.
+            require(support != nullptr && instance.field_count <= support->input_count,
+                    "an evaluable instance declares more fields than the sensor supplies");
+        }
         for (uint32_t k = 0; k < instance.criterion_count; ++k) {
             ringward_criterion c{};
             ringward_criterion_at(&loaded, i, k, &c);
@@ -117,10 +123,13 @@ inline void check_accepted(const ringward_loaded& loaded, const uint8_t* data, s
                 continue;
             }
             // The promise: nothing evaluable reads an input the sensor does
-            // not supply, or reads it as another type.
-            require(support != nullptr && k < support->input_count,
+            // not supply, or reads it as another type (a field reference
+            // reads two inputs).
+            require(c.field_index < support->input_count &&
+                        (c.field_ref == 0 || c.ref_field_index < support->input_count),
                     "an evaluable instance has a criterion on an input the sensor does not supply");
-            require(c.op == 0 || c.kind == support->input_types[k],
+            require(c.kind == support->input_types[c.field_index] &&
+                        (c.field_ref == 0 || c.kind == support->input_types[c.ref_field_index]),
                     "an evaluable instance has a value of another type than its input");
         }
         evaluable += instance.status == RINGWARD_EVALUABLE ? 1 : 0;

@@ -31,9 +31,15 @@ using format::Op;
 // A blob's content as values, for semantic edits.
 struct ModelCriterion {
     std::string name;
-    Op op = Op::wildcard;
-    Kind kind = Kind::none;
+    uint16_t field_index = 0;
+    uint16_t group = 0;
+    Op op = Op::exists;
+    Kind kind = Kind::string;
     bool case_insensitive = false;
+    bool negate = false;
+    // A field reference: strings[0] is the other field's name.
+    bool field_ref = false;
+    uint16_t ref_field_index = 0;
     std::vector<uint64_t> scalars;
     std::vector<std::string> strings;
     std::vector<IpValue> ips;
@@ -42,6 +48,9 @@ struct ModelInstance {
     uint32_t id = 0;
     uint32_t type_id = 0;
     uint32_t type_version = 0;
+    uint32_t rule_id = 0;
+    uint16_t field_count = 1;
+    uint16_t exclusion_count = 0;
     std::vector<ModelCriterion> criteria;
 };
 struct Model {
@@ -56,43 +65,60 @@ inline IpValue ip_at(const uint8_t* address, uint8_t prefix) {
     return ip;
 }
 
+inline std::string text_of(format::Bytes bytes) {
+    return {reinterpret_cast<const char*>(bytes.data), bytes.size};
+}
+
 inline Model decode(const format::BlobView& view) {
     Model model;
     model.header = {view.channel(), view.content_version(), view.sensor_min(), view.sensor_max()};
     for (uint32_t i = 0; i < view.instance_count(); ++i) {
         const format::InstanceView in = view.instance(i);
-        ModelInstance instance{in.id(), in.template_type_id(), in.template_type_version(), {}};
+        ModelInstance instance{in.id(),
+                               in.template_type_id(),
+                               in.template_type_version(),
+                               in.rule_id(),
+                               in.field_count(),
+                               in.exclusion_count(),
+                               {}};
         for (uint32_t k = 0; k < in.criterion_count(); ++k) {
             const format::CriterionView c = in.criterion(k);
             ModelCriterion m;
-            m.name.assign(reinterpret_cast<const char*>(c.name().data), c.name().size);
+            m.name = text_of(c.name());
+            m.field_index = c.field_index();
+            m.group = c.group();
             m.op = c.op();
             m.kind = c.kind();
             m.case_insensitive = c.case_insensitive();
-            if (m.op == Op::in) {
-                if (m.kind == Kind::int64 || m.kind == Kind::uint64) {
-                    for (uint32_t v = 0; v < c.value_count(); ++v) {
-                        m.scalars.push_back(c.scalar_member(v));
-                    }
-                } else if (m.kind == Kind::ip) {
-                    for (uint32_t v = 0; v < c.value_count(); ++v) {
-                        m.ips.push_back(ip_at(c.ip_member(v), c.ip_member(v)[16]));
-                    }
-                } else {
-                    format::ByteSetCursor cursor = c.byte_members();
-                    format::Bytes member;
-                    while (cursor.next(&member)) {
-                        m.strings.emplace_back(reinterpret_cast<const char*>(member.data),
-                                               member.size);
-                    }
+            m.negate = c.negated();
+            m.field_ref = c.is_field_ref();
+            m.ref_field_index = c.ref_field_index();
+            const bool set =
+                m.op == Op::in || (format::encoding(m.op, m.kind).any_of && c.value_count() >= 2);
+            if (m.field_ref) {
+                m.strings.push_back(text_of(c.data()));
+            } else if (set && (m.kind == Kind::int64 || m.kind == Kind::uint64)) {
+                for (uint32_t v = 0; v < c.value_count(); ++v) {
+                    m.scalars.push_back(c.scalar_member(v));
+                }
+            } else if (set && m.kind == Kind::ip) {
+                for (uint32_t v = 0; v < c.value_count(); ++v) {
+                    m.ips.push_back(ip_at(c.ip_member(v), c.ip_member(v)[16]));
+                }
+            } else if (set) {
+                format::ByteSetCursor cursor = c.byte_members();
+                format::Bytes member;
+                while (cursor.next(&member)) {
+                    m.strings.push_back(text_of(member));
                 }
             } else if (m.op == Op::range) {
                 m.scalars = {c.value0(), c.value1()};
+            } else if (m.op == Op::exists || m.op == Op::empty) {
             } else if (m.kind == Kind::ip) {
                 m.ips.push_back(ip_at(c.ip_address(), c.prefix_len()));
             } else if (format::op_kind_uses_pool(m.op, m.kind)) {
-                m.strings.emplace_back(reinterpret_cast<const char*>(c.data().data), c.data().size);
-            } else if (m.op != Op::wildcard) {
+                m.strings.push_back(text_of(c.data()));
+            } else {
                 m.scalars.push_back(c.value0());
             }
             instance.criteria.push_back(std::move(m));
@@ -102,8 +128,25 @@ inline Model decode(const format::BlobView& view) {
     return model;
 }
 
+// Whether the writer's contract holds for `c` in `instance`: what an edit
+// may break and the writer would stop the program over.
+inline bool encodable(const ModelInstance& instance, const ModelCriterion& c) {
+    const format::Encoding e = format::encoding(c.op, c.kind);
+    if (c.name.empty() || !e.valid || c.field_index >= instance.field_count ||
+        c.group > instance.exclusion_count || (c.case_insensitive && !e.case_flag_allowed)) {
+        return false;
+    }
+    if (c.field_ref) {
+        return format::op_takes_field_ref(c.op, c.kind) && c.strings.size() == 1 &&
+               !c.strings[0].empty() && c.ref_field_index != c.field_index &&
+               c.ref_field_index < instance.field_count;
+    }
+    return true;
+}
+
 // Writes the model canonically; false when an edit made it unencodable
-// (duplicate set members, a wrong value count), so the caller tries another.
+// (duplicate set members, a wrong value count, an exclusion left empty), so
+// the caller tries another.
 inline bool encode(Model& model, std::vector<uint8_t>* out) {
     std::sort(model.instances.begin(), model.instances.end(),
               [](const ModelInstance& a, const ModelInstance& b) { return a.id < b.id; });
@@ -114,14 +157,31 @@ inline bool encode(Model& model, std::vector<uint8_t>* out) {
     }
     BlobWriter writer(model.header);
     for (const ModelInstance& instance : model.instances) {
-        writer.add_instance(instance.id, instance.type_id, instance.type_version);
+        if (instance.field_count == 0) {
+            return false;
+        }
+        std::vector<bool> group_used(size_t{instance.exclusion_count} + 1, false);
+        writer.add_instance({instance.id, instance.type_id, instance.type_version, instance.rule_id,
+                             instance.field_count, instance.exclusion_count});
         for (const ModelCriterion& c : instance.criteria) {
-            if (c.name.empty() || !format::op_takes_kind(c.op, c.kind)) {
+            if (!encodable(instance, c)) {
                 return false;
             }
-            if (c.op == Op::wildcard) {
-                writer.add_wildcard(c.name);
-            } else if (c.op == Op::in) {
+            group_used[c.group] = true;
+            const CriterionPlace at{c.name, c.field_index, c.group, c.negate};
+            const format::Encoding e = format::encoding(c.op, c.kind);
+            if (c.field_ref) {
+                writer.add_field_ref(at, c.op, c.kind, c.strings[0], c.ref_field_index,
+                                     c.case_insensitive);
+            } else if (c.op == Op::exists || c.op == Op::empty) {
+                writer.add_valueless(at, c.op, c.kind);
+            } else if (c.op == Op::regex) {
+                // The program is compiled afresh from the edited patterns.
+                std::vector<std::string_view> views(c.strings.begin(), c.strings.end());
+                if (views.empty() || writer.add_regex(at, views, c.case_insensitive)) {
+                    return false;
+                }
+            } else if (c.op == Op::in || e.any_of) {
                 std::vector<std::string_view> views(c.strings.begin(), c.strings.end());
                 const bool scalar = c.kind == Kind::int64 || c.kind == Kind::uint64;
                 const size_t count = scalar               ? c.scalars.size()
@@ -131,11 +191,11 @@ inline bool encode(Model& model, std::vector<uint8_t>* out) {
                     return false;
                 }
                 const auto duplicate =
-                    scalar ? writer.add_scalar_set(c.name, c.kind, c.scalars)
+                    e.any_of ? writer.add_any_of(at, c.op, c.kind, views, c.case_insensitive)
+                    : scalar ? writer.add_scalar_set(at, c.kind, c.scalars)
                     : c.kind == Kind::ip
-                        ? writer.add_ip_set(c.name, c.ips)
-                        : writer.add_byte_set(c.name, c.kind, views,
-                                              c.case_insensitive && c.kind == Kind::string);
+                        ? writer.add_ip_set(at, c.ips)
+                        : writer.add_byte_set(at, c.kind, views, c.case_insensitive);
                 if (duplicate) {
                     return false;
                 }
@@ -143,25 +203,28 @@ inline bool encode(Model& model, std::vector<uint8_t>* out) {
                 if (c.scalars.size() != 2) {
                     return false;
                 }
-                writer.add_range(c.name, c.kind, c.scalars[0], c.scalars[1]);
+                writer.add_range(at, c.kind, c.scalars[0], c.scalars[1]);
             } else if (c.kind == Kind::ip) {
                 if (c.ips.size() != 1 ||
                     (c.op != Op::cidr_contains && c.ips[0].prefix_len != 128)) {
                     return false;
                 }
-                writer.add_ip(c.name, c.op, c.ips[0]);
-            } else if (format::op_kind_uses_pool(c.op, c.kind)) {
+                writer.add_ip(at, c.op, c.ips[0]);
+            } else if (e.uses_pool) {
                 if (c.strings.size() != 1) {
                     return false;
                 }
-                writer.add_bytes(c.name, c.op, c.kind, c.strings[0],
-                                 c.case_insensitive && c.kind == Kind::string &&
-                                     format::op_is_string_match(c.op));
+                writer.add_bytes(at, c.op, c.kind, c.strings[0], c.case_insensitive);
             } else {
                 if (c.scalars.size() != 1 || (c.kind == Kind::boolean && c.scalars[0] > 1)) {
                     return false;
                 }
-                writer.add_scalar(c.name, c.op, c.kind, c.scalars[0]);
+                writer.add_scalar(at, c.op, c.kind, c.scalars[0]);
+            }
+        }
+        for (size_t g = 1; g < group_used.size(); ++g) {
+            if (!group_used[g]) {
+                return false;  // the writer requires each exclusion to have a criterion
             }
         }
     }
@@ -223,11 +286,11 @@ inline void edit(Model& model, std::minstd_rand& rng) {
         if (!model.instances.empty()) {
             return;
         }
-        model.instances.push_back({1, 1, 1, {}});
+        model.instances.push_back({1, 1, 1, 0, 1, 0, {}});
         return;
     }
     ModelInstance& instance = model.instances[rng() % model.instances.size()];
-    const unsigned what = rng() % 12;
+    const unsigned what = rng() % 17;
     if (what == 0) {
         ModelInstance copy = instance;
         copy.id = static_cast<uint32_t>(interesting(rng, copy.id));
@@ -243,9 +306,22 @@ inline void edit(Model& model, std::minstd_rand& rng) {
         instance.type_version = static_cast<uint32_t>(interesting(rng, instance.type_version));
         return;
     }
+    if (what == 12) {
+        instance.field_count = static_cast<uint16_t>(interesting(rng, instance.field_count));
+        return;
+    }
+    if (what == 13) {
+        instance.rule_id = static_cast<uint32_t>(interesting(rng, instance.rule_id));
+        return;
+    }
     if (instance.criteria.empty() || what == 3) {
         ModelCriterion c;
-        c.name = "f" + std::to_string(instance.criteria.size());
+        c.field_index = static_cast<uint16_t>(rng() % instance.field_count);
+        c.name = "f" + std::to_string(c.field_index);
+        if (rng() % 4 == 0) {
+            // A new exclusion, with this criterion its first.
+            c.group = ++instance.exclusion_count;
+        }
         instance.criteria.push_back(std::move(c));
         return;
     }
@@ -263,6 +339,19 @@ inline void edit(Model& model, std::minstd_rand& rng) {
             return;
         case 7:
             c.case_insensitive = !c.case_insensitive;
+            return;
+        case 14:
+            c.negate = !c.negate;
+            return;
+        case 15:
+            c.field_ref = !c.field_ref;
+            c.ref_field_index = static_cast<uint16_t>(rng() % instance.field_count);
+            if (c.strings.empty()) {
+                c.strings.push_back("f" + std::to_string(c.ref_field_index));
+            }
+            return;
+        case 16:
+            c.field_index = static_cast<uint16_t>(interesting(rng, c.field_index));
             return;
         case 8:
             if (!c.scalars.empty()) {
@@ -284,7 +373,7 @@ inline void edit(Model& model, std::minstd_rand& rng) {
             }
             return;
         case 10:
-            if (c.op == Op::in) {
+            if (c.op == Op::in || format::encoding(c.op, c.kind).any_of) {
                 if (!c.scalars.empty()) {
                     c.scalars.push_back(interesting(rng, c.scalars.back()));
                 } else if (!c.strings.empty()) {
@@ -309,10 +398,11 @@ struct FieldSpot {
 inline constexpr FieldSpot kHeaderFields[] = {{8, 2},  {10, 2}, {12, 4}, {16, 4}, {20, 4},
                                               {24, 8}, {32, 8}, {40, 8}, {48, 4}, {52, 4},
                                               {56, 4}, {60, 4}, {64, 4}, {68, 4}, {72, 8}};
-inline constexpr FieldSpot kInstanceFields[] = {{0, 4}, {4, 4}, {8, 4}, {12, 4}, {16, 4}, {20, 4}};
+inline constexpr FieldSpot kInstanceFields[] = {{0, 4},  {4, 4},  {8, 4},  {12, 4}, {16, 4},
+                                                {20, 4}, {24, 2}, {26, 2}, {28, 4}};
 inline constexpr FieldSpot kCriterionFields[] = {{0, 2},  {2, 1},  {3, 1},  {4, 1},  {5, 1},
                                                  {6, 2},  {8, 4},  {12, 4}, {16, 4}, {20, 4},
-                                                 {24, 4}, {28, 4}, {32, 8}, {40, 8}};
+                                                 {24, 4}, {28, 2}, {30, 2}, {32, 8}, {40, 8}};
 
 inline void store(uint8_t* at, uint8_t width, uint64_t value) {
     for (uint8_t i = 0; i < width; ++i) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ringward/compile.hpp"
+#include "ringward/core/regex_program.hpp"
 #include "ringward/format.hpp"
 #ifdef RINGWARD_CUSTOM_MUTATOR
 #include "harness/blob_mutator.hpp"
@@ -28,7 +29,8 @@ uint64_t walk(const format::BlobView& view) {
     uint64_t sum = view.channel() + view.content_version() + view.sensor_min() + view.sensor_max();
     for (uint32_t i = 0; i < view.instance_count(); ++i) {
         const format::InstanceView instance = view.instance(i);
-        sum += instance.id() + instance.template_type_id() + instance.template_type_version();
+        sum += instance.id() + instance.template_type_id() + instance.template_type_version() +
+               instance.rule_id() + instance.field_count() + instance.exclusion_count();
         for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
             const format::CriterionView c = instance.criterion(k);
             const format::Bytes name = c.name();
@@ -39,8 +41,15 @@ uint64_t walk(const format::BlobView& view) {
             for (uint32_t b = 0; b < data.size; ++b) {
                 sum += data.data[b];
             }
-            sum += c.value0() + c.value1() + c.prefix_len() + c.ip_address()[15];
-            if (c.op() == format::Op::in) {
+            sum += c.value0() + c.value1() + c.prefix_len() + c.ip_address()[15] + c.group() +
+                   c.ref_field_index() + (c.negated() ? 1u : 0u) + (c.is_field_ref() ? 2u : 0u);
+            if (c.field_index() >= instance.field_count() ||
+                c.group() > instance.exclusion_count()) {
+                std::abort();  // The reader let a record outside its instance through.
+            }
+            const bool any_of_set = format::encoding(c.op(), c.kind()).any_of &&
+                                    !c.is_field_ref() && c.value_count() >= 2;
+            if (c.op() == format::Op::in || any_of_set) {
                 if (c.kind() == format::Kind::int64 || c.kind() == format::Kind::uint64) {
                     for (uint32_t m = 0; m < c.value_count(); ++m) {
                         sum += c.scalar_member(m);
@@ -62,6 +71,13 @@ uint64_t walk(const format::BlobView& view) {
                     if (members != c.value_count()) {
                         std::abort();
                     }
+                }
+            }
+            if (c.op() == format::Op::regex) {
+                const format::Bytes program = c.regex_program();
+                if (core::verify_regex(program.data, program.size).error !=
+                    core::RegexVerifyError::ok) {
+                    std::abort();  // The reader let an unverified program through.
                 }
             }
             sum += describe_criterion(c).size();

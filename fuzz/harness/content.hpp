@@ -21,7 +21,8 @@ inline int fuzz_content(const uint8_t* data, size_t size, InputFormat format) {
     }
     // compile_each's blob of the instances without findings is a blob like
     // any other, and equals compile()'s when there are none.
-    const PartialCompile partial = compile_each(*content.value);
+    const Registry& registry = example_target().registry();
+    const PartialCompile partial = compile_each(*content.value, registry);
     if (partial.blob) {
         const std::vector<uint8_t>& bytes = partial.blob->bytes;
         format::BlobView view;
@@ -31,7 +32,7 @@ inline int fuzz_content(const uint8_t* data, size_t size, InputFormat format) {
         require(partial.blob->source_instance.size() == view.instance_count(),
                 "the partial source map and the blob disagree on the instance count");
     }
-    auto compiled = compile(*content.value);
+    auto compiled = compile(*content.value, registry);
     check_result(compiled);
     require(compiled.ok() == (partial.blob && !has_errors(partial.diagnostics)),
             "compile() and compile_each() disagree on whether the content compiles");

@@ -113,7 +113,7 @@ struct Compiled {
 };
 
 Compiled compiled(const ContentSource& content) {
-    auto blob = compile(content);
+    auto blob = compile(content, fuzz::example_target().registry());
     fuzz::check_result(blob);
     Compiled out;
     if (blob.ok()) {

@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const ValidationTarget& target = fuzz::example_target();
     auto from_source = validate_content(*content.value, target);
     fuzz::check_result(from_source);
-    auto compiled = compile(*content.value);
+    auto compiled = compile(*content.value, target.registry());
     if (!compiled.ok()) {
         fuzz::require(!from_source.ok(), "validate passed content that does not compile");
         return 0;

@@ -29,7 +29,9 @@ void flip_bit(const std::string& path, size_t bit) {
 TEST_CASE("inspect, validate and verify refuse a blob with a flipped magic bit, each with a code") {
     TempDir dir;
     const std::string blob = dir.file("small.rwc");
-    REQUIRE(run_cli({"compile", kSmall, "-o", blob, "-q"}).exit_code == 0);
+    REQUIRE(run_cli({"compile", "--registry", source_path("examples/registry.txtpb"), kSmall, "-o",
+                     blob, "-q"})
+                .exit_code == 0);
     write_text(dir.file("keyring.txtpb"), "");
     const std::string good = read_text(blob);
     for (const size_t bit : {size_t{0}, size_t{9}, size_t{3 * 8 + 4}, size_t{63}}) {

@@ -2,8 +2,11 @@
 // cannot is refused with the exact code and source location.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include <string>
 
+#include "compile/compile_refusal_cases.hpp"
 #include "ringward/compile.hpp"
 #include "ringward/format.hpp"
 #include "ringward/schema.hpp"
@@ -14,13 +17,18 @@ using namespace ringward;
 using format::Kind;
 using format::Op;
 using ringward::test::text_format;
+using namespace ringward::test::compile_cases;
 
 namespace {
 
-const char* const kHeader =
-    "channel: 291\n"
-    "content_version: 7\n"
-    "sensor_range { min: \"7.11.0\" max: \"7.11.99999\" }\n";
+const Registry& test_registry() {
+    static const Registry registry = [] {
+        auto parsed = parse_registry(kRegistry, "registry.txtpb", text_format());
+        REQUIRE(parsed.ok());
+        return std::move(*parsed.value);
+    }();
+    return registry;
+}
 
 ContentSource parse(const std::string& text) {
     auto parsed = parse_content(text, "test.txtpb", text_format());
@@ -30,13 +38,18 @@ ContentSource parse(const std::string& text) {
 }
 
 Result<CompiledBlob> compile_text(const std::string& text) {
-    return compile(parse(text));
+    return compile(parse(text), test_registry());
 }
 
-// One instance (id 1, template type 5 v1) with the given criteria text.
-std::string one_instance(const std::string& criteria) {
-    return std::string(kHeader) + "instances {\n  id: 1\n  template_type { id: 5 version: 1 }\n" +
-           criteria + "}\n";
+uint16_t index_of(const std::string& field) {
+    const TemplateType* type = test_registry().find(5, 1);
+    for (size_t f = 0; f < type->fields.size(); ++f) {
+        if (type->fields[f].name == field) {
+            return static_cast<uint16_t>(f);
+        }
+    }
+    FAIL("no field " << field);
+    return 0;
 }
 
 format::BlobView read(const std::vector<uint8_t>& bytes) {
@@ -101,9 +114,12 @@ TEST_CASE("a criterion of every encoding compiles and reads back as written") {
     CHECK(instance.id() == 1);
     CHECK(instance.template_type_id() == 5);
     CHECK(instance.template_type_version() == 1);
-    REQUIRE(instance.criterion_count() == 13);
+    // The wildcard is no record; the others are in field order.
+    REQUIRE(instance.criterion_count() == 12);
+    CHECK(instance.field_count() == 20);
+    CHECK(instance.exclusion_count() == 0);
+    CHECK(instance.rule_id() == 0);
     const std::vector<std::string> expected = {
-        "wildcard",
         "gt 4",
         "lt -5",
         "range 1..1024",
@@ -120,13 +136,19 @@ TEST_CASE("a criterion of every encoding compiles and reads back as written") {
     for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
         INFO("criterion " << k);
         CHECK(instance.criterion(k).field_index() == k);
+        CHECK(instance.criterion(k).group() == 0);
+        CHECK_FALSE(instance.criterion(k).negated());
         CHECK(describe_criterion(instance.criterion(k)) == expected[k]);
     }
-    CHECK(instance.criterion(1).kind() == Kind::uint64);
-    CHECK(instance.criterion(2).kind() == Kind::int64);
-    CHECK(instance.criterion(2).int_value() == -5);
-    CHECK(instance.criterion(7).kind() == Kind::enumeration);
-    CHECK(instance.criterion(12).op() == Op::in);
+    CHECK(instance.criterion(0).kind() == Kind::uint64);
+    CHECK(instance.criterion(1).kind() == Kind::int64);
+    CHECK(instance.criterion(1).int_value() == -5);
+    CHECK(instance.criterion(6).kind() == Kind::enumeration);
+    CHECK(instance.criterion(11).op() == Op::in);
+    // Source criterion 0 is the wildcard: blob criterion k is source k + 1.
+    REQUIRE(result.value->source_criterion.size() == 12);
+    CHECK(result.value->source_criterion[0] == CriterionOrigin{0, 1});
+    CHECK(result.value->source_criterion[11] == CriterionOrigin{0, 12});
 }
 
 TEST_CASE("instances are sorted by id and mapped back to their source order") {
@@ -178,146 +200,10 @@ TEST_CASE("a case-insensitive set is sorted by its ASCII-folded members") {
 }
 
 TEST_CASE("content the format cannot express is refused at its source location") {
-    SECTION("a wildcard that also sets an operator") {
-        require_single(one_instance("  criteria { field: \"a\" wildcard: true op: OP_EQ }\n"),
-                       Code::wildcard_with_operator, "criteria {");
-    }
-    SECTION("a wildcard with values") {
-        require_single(
-            one_instance("  criteria { field: \"a\" wildcard: true values { uint: 1 } }\n"),
-            Code::wildcard_with_operator, "criteria {");
-    }
-    SECTION("neither a wildcard nor an operator") {
-        require_single(one_instance("  criteria { field: \"a\" values { uint: 1 } }\n"),
-                       Code::operator_missing, "criteria {");
-    }
-    SECTION("an operator number outside the schema") {
-        require_single(one_instance("  criteria { field: \"a\" op: 99 values { uint: 1 } }\n"),
-                       Code::operator_unknown, "criteria {");
-    }
-    SECTION("no field name") {
-        require_single(one_instance("  criteria { wildcard: true }\n"), Code::field_name_missing,
-                       "criteria {");
-    }
-    SECTION("a value with no kind, located at the value") {
-        require_single(one_instance("  criteria { field: \"a\" op: OP_EQ values { } }\n"),
-                       Code::value_kind_missing, "values {");
-    }
-    SECTION("values of two kinds, located at the second") {
-        require_single(one_instance("  criteria { field: \"a\" op: OP_IN values { uint: 1 }\n"
-                                    "    values { string: \"x\" } }\n"),
-                       Code::value_kinds_mixed, "values { string");
-    }
-    SECTION("eq with no values") {
-        require_single(one_instance("  criteria { field: \"a\" op: OP_EQ }\n"), Code::value_count,
-                       "criteria {");
-    }
-    // What blob format 1 cannot hold of the content model (docs/semantics.md)
-    // is refused, never compiled without it: a criterion compiled without
-    // its negation, or an instance without its exclusions, would match what
-    // its author excluded.
-    SECTION("a negated operator other than a single-value eq") {
-        require_single(one_instance("  criteria { field: \"a\" op: OP_PREFIX negate: true "
-                                    "values { string: \"x\" } }\n"),
-                       Code::format_limit, "criteria {");
-    }
-    SECTION("a negated eq of several values (not in)") {
-        require_single(one_instance("  criteria { field: \"a\" op: OP_EQ negate: true "
-                                    "values { uint: 1 } values { uint: 2 } }\n"),
-                       Code::format_limit, "criteria {");
-    }
-    SECTION("exists") {
-        require_single(one_instance("  criteria { field: \"a\" op: OP_EXISTS }\n"),
-                       Code::format_limit, "criteria {");
-    }
-    SECTION("empty") {
-        require_single(one_instance("  criteria { field: \"a\" op: OP_EMPTY }\n"),
-                       Code::format_limit, "criteria {");
-    }
-    SECTION("a field reference, located at the value") {
-        require_single(one_instance("  criteria { field: \"a\" op: OP_EQ values { field: \"b\" } "
-                                    "}\n"),
-                       Code::format_limit, "values {");
-    }
-    SECTION("an exclusion, located at the instance") {
-        require_single(std::string(kHeader) +
-                           "instances { id: 1 template_type { id: 5 version: 1 }\n"
-                           "  exclusions { criteria { field: \"a\" op: OP_EQ values { uint: 1 } "
-                           "} } }\n",
-                       Code::format_limit, "instances {");
-    }
-    SECTION("a rule id, located at the instance") {
-        require_single(std::string(kHeader) +
-                           "instances { id: 1 template_type { id: 5 version: 1 } rule: 3 }\n",
-                       Code::format_limit, "instances {");
-    }
-    SECTION("a wildcard that is negated") {
-        require_single(one_instance("  criteria { field: \"a\" wildcard: true negate: true }\n"),
-                       Code::wildcard_with_operator, "criteria {");
-    }
-    SECTION("range with one value") {
-        require_single(
-            one_instance("  criteria { field: \"a\" op: OP_RANGE values { uint: 1 } }\n"),
-            Code::value_count, "criteria {");
-    }
-    SECTION("in with no values") {
-        require_single(one_instance("  criteria { field: \"a\" op: OP_IN }\n"), Code::value_count,
-                       "criteria {");
-    }
-    SECTION("an operator that cannot take the value's kind, located at the value") {
-        require_single(
-            one_instance("  criteria { field: \"a\" op: OP_LT values { string: \"x\" } }\n"),
-            Code::operator_kind_mismatch, "values {");
-    }
-    SECTION("case_insensitive on a number") {
-        require_single(one_instance("  criteria { field: \"a\" op: OP_EQ case_insensitive: true "
-                                    "values { uint: 1 } }\n"),
-                       Code::case_insensitive_misuse, "criteria {");
-    }
-    SECTION("a malformed IP address") {
-        require_single(
-            one_instance("  criteria { field: \"a\" op: OP_EQ values { ip: \"10.0.0.256\" } }\n"),
-            Code::ip_malformed, "values {");
-    }
-    SECTION("a network where eq wants one address") {
-        require_single(
-            one_instance("  criteria { field: \"a\" op: OP_EQ values { ip: \"10.0.0.0/8\" } }\n"),
-            Code::ip_malformed, "values {");
-    }
-    SECTION("a network with host bits set") {
-        require_single(one_instance("  criteria { field: \"a\" op: OP_CIDR_CONTAINS "
-                                    "values { ip: \"10.0.0.1/8\" } }\n"),
-                       Code::ip_malformed, "values {");
-    }
-    SECTION("a set with a duplicate, located at the second copy") {
-        require_single(one_instance("  criteria { field: \"a\" op: OP_IN values { uint: 1 }\n"
-                                    "    values { uint: 2 }\n"
-                                    "    values { uint: 1 } }\n"),
-                       Code::set_duplicate, "values { uint: 1 } }");
-    }
-    SECTION("a case-insensitive set with one member in two cases, located at the second") {
-        require_single(one_instance("  criteria { field: \"a\" op: OP_IN case_insensitive: true\n"
-                                    "    values { string: \"C:\\\\a.exe\" }\n"
-                                    "    values { string: \"c:\\\\b.exe\" }\n"
-                                    "    values { string: \"c:\\\\A.EXE\" } }\n"),
-                       Code::set_duplicate, "values { string: \"c:\\\\A.EXE");
-    }
-    SECTION("an instance without a template type") {
-        require_single(
-            std::string(kHeader) + "instances { id: 1 criteria { field: \"a\" wildcard: true } }\n",
-            Code::template_type_missing, "instances {");
-    }
-    SECTION("two instances with one id, located at the second") {
-        require_single(std::string(kHeader) +
-                           "instances { id: 4 template_type { id: 1 version: 1 } }\n"
-                           "instances { id: 4 template_type { id: 1 version: 1 } }\n",
-                       Code::instance_id_duplicate, "instances {");
-    }
-    SECTION("a malformed sensor version") {
-        require_single(
-            "channel: 1\ncontent_version: 1\n"
-            "sensor_range { min: \"7.11\" max: \"7.11.0\" }\n",
-            Code::sensor_version_malformed, "sensor_range");
+    for (const CompileRefusal& c : compile_refusals()) {
+        DYNAMIC_SECTION(c.name) {
+            require_single(c.text, c.code, c.marker);
+        }
     }
     SECTION("no sensor range") {
         const auto result = compile_text("channel: 1\ncontent_version: 1\n");
@@ -331,7 +217,7 @@ TEST_CASE("content the format cannot express is refused at its source location")
     }
 }
 
-TEST_CASE("the spellings format 1 holds exactly compile to the one encoding") {
+TEST_CASE("the spellings of one meaning compile to the one encoding") {
     // docs/semantics.md, "Spellings that mean the same".
     const auto same = [](const std::string& spelled, const std::string& plain) {
         const auto a = compile_text(one_instance(spelled));
@@ -348,10 +234,36 @@ TEST_CASE("the spellings format 1 holds exactly compile to the one encoding") {
         same("  criteria { field: \"a\" op: OP_EQ negate: true values { string: \"x\" } }\n",
              "  criteria { field: \"a\" op: OP_NE values { string: \"x\" } }\n");
     }
-    SECTION("a set with a duplicate spelled as eq is still refused as one") {
-        require_single(one_instance("  criteria { field: \"a\" op: OP_EQ values { uint: 1 }\n"
-                                    "    values { uint: 1 } }\n"),
-                       Code::set_duplicate, "values { uint: 1 } }");
+    SECTION("ne negated is eq") {
+        same("  criteria { field: \"a\" op: OP_NE negate: true values { string: \"x\" } }\n",
+             "  criteria { field: \"a\" op: OP_EQ values { string: \"x\" } }\n");
+    }
+    SECTION("eq negated with several values is in negated") {
+        same(
+            "  criteria { field: \"u\" op: OP_EQ negate: true values { uint: 2 } "
+            "values { uint: 1 } }\n",
+            "  criteria { field: \"u\" op: OP_IN negate: true values { uint: 1 } "
+            "values { uint: 2 } }\n");
+    }
+    SECTION("a wildcard is no criterion at all") {
+        same(
+            "  criteria { field: \"a\" wildcard: true }\n"
+            "  criteria { field: \"u\" op: OP_EQ values { uint: 1 } }\n",
+            "  criteria { field: \"u\" op: OP_EQ values { uint: 1 } }\n");
+    }
+    SECTION("criteria in another source order, on different fields") {
+        same(
+            "  criteria { field: \"u\" op: OP_EQ values { uint: 1 } }\n"
+            "  criteria { field: \"a\" op: OP_EQ values { string: \"x\" } }\n",
+            "  criteria { field: \"a\" op: OP_EQ values { string: \"x\" } }\n"
+            "  criteria { field: \"u\" op: OP_EQ values { uint: 1 } }\n");
+    }
+    SECTION("any-of values in another order") {
+        same(
+            "  criteria { field: \"a\" op: OP_CONTAINS values { string: \"y\" } "
+            "values { string: \"x\" } }\n",
+            "  criteria { field: \"a\" op: OP_CONTAINS values { string: \"x\" } "
+            "values { string: \"y\" } }\n");
     }
 }
 
@@ -367,7 +279,7 @@ TEST_CASE("compile_each leaves out a refused instance and compiles the rest") {
         "  criteria { field: \"d\" op: OP_EQ values { uint: 4 } } }\n"
         "instances { id: 4 template_type { id: 1 version: 1 }\n"
         "  criteria { field: \"e\" op: OP_EQ values { uint: 5 } } }\n";
-    const PartialCompile partial = compile_each(parse(text));
+    const PartialCompile partial = compile_each(parse(text), test_registry());
     REQUIRE(partial.diagnostics.size() == 2);
     CHECK(partial.diagnostics[0].code == Code::set_duplicate);
     CHECK(partial.diagnostics[0].instance_id == 9u);
@@ -400,7 +312,8 @@ TEST_CASE("compile_each leaves out a refused instance and compiles the rest") {
 TEST_CASE("compile_each gives no blob when the file as a whole is refused") {
     const PartialCompile partial =
         compile_each(parse("channel: 1\ncontent_version: 1\n"
-                           "instances { id: 1 template_type { id: 1 version: 1 } }\n"));
+                           "instances { id: 1 template_type { id: 1 version: 1 } }\n"),
+                     test_registry());
     CHECK_FALSE(partial.blob);
     REQUIRE(partial.diagnostics.size() == 1);
     CHECK(partial.diagnostics[0].code == Code::sensor_range_missing);
@@ -432,7 +345,7 @@ TEST_CASE("compile limits are inclusive") {
         "  criteria { field: \"abcd\" op: OP_IN values { string: \"12345678\" } "
         "values { string: \"x\" } }\n");
     const ContentSource source = parse(text);
-    const auto unlimited = compile(source);
+    const auto unlimited = compile(source, test_registry());
     REQUIRE(unlimited.ok());
     CompileOptions options;
     options.limits.max_name_length_incl = 4;
@@ -442,7 +355,7 @@ TEST_CASE("compile limits are inclusive") {
     options.limits.max_instances_incl = 1;
     options.limits.max_criteria_incl = 1;
     options.limits.max_blob_size_incl = static_cast<uint32_t>(unlimited.value->bytes.size());
-    CHECK(compile(source, options).ok());
+    CHECK(compile(source, test_registry(), options).ok());
 
     // Where the finding is: the thing over the limit, or (empty) the file.
     std::string marker;
@@ -471,7 +384,7 @@ TEST_CASE("compile limits are inclusive") {
     SECTION("blob size") {
         options.limits.max_blob_size_incl -= 1;
     }
-    const auto refused = compile(source, options);
+    const auto refused = compile(source, test_registry(), options);
     CHECK_FALSE(refused.ok());
     REQUIRE(refused.diagnostics.size() == 1);
     CHECK(refused.diagnostics[0].code == Code::format_limit);
@@ -480,4 +393,140 @@ TEST_CASE("compile limits are inclusive") {
         marker.empty() ? std::pair<uint32_t, uint32_t>{0, 0} : position_of(text, marker);
     CHECK(refused.diagnostics[0].location.line == line);
     CHECK(refused.diagnostics[0].location.column == column);
+}
+
+TEST_CASE("every operator can be negated, and the blob says so") {
+    const auto result = compile_text(one_instance(
+        "  criteria { field: \"pid\" op: OP_GT negate: true values { uint: 4 } }\n"
+        "  criteria { field: \"port\" op: OP_RANGE negate: true values { uint: 1 } "
+        "values { uint: 9 } }\n"
+        "  criteria { field: \"image\" op: OP_SUFFIX negate: true values { string: \".exe\" } }\n"
+        "  criteria { field: \"remote\" op: OP_CIDR_CONTAINS negate: true "
+        "values { ip: \"10.0.0.0/8\" } }\n"
+        "  criteria { field: \"ports\" op: OP_IN negate: true values { uint: 1 } "
+        "values { uint: 2 } }\n"
+        "  criteria { field: \"names\" op: OP_REGEX negate: true values { string: \"^x\" } }\n"
+        "  criteria { field: \"a\" op: OP_EXISTS negate: true }\n"
+        "  criteria { field: \"b\" op: OP_EQ negate: true values { string: \"x\" } }\n"));
+    REQUIRE(result.ok());
+    const format::InstanceView instance = read(result.value->bytes).instance(0);
+    const std::vector<std::string> expected = {
+        "not gt 4",      "not range 1..9",   "not suffix \".exe\"", "not cidr_contains 10.0.0.0/8",
+        "not in {1, 2}", "not regex \"^x\"", "not exists",          "ne \"x\"",
+    };
+    REQUIRE(instance.criterion_count() == expected.size());
+    for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
+        INFO("criterion " << k);
+        CHECK(instance.criterion(k).negated());
+        CHECK(describe_criterion(instance.criterion(k)) == expected[k]);
+    }
+}
+
+TEST_CASE("exists and empty take the field's type from the registry") {
+    const auto result =
+        compile_text(one_instance("  criteria { field: \"hash\" op: OP_EMPTY }\n"
+                                  "  criteria { field: \"remote\" op: OP_EXISTS }\n"
+                                  "  criteria { field: \"image\" op: OP_EMPTY negate: true }\n"));
+    REQUIRE(result.ok());
+    const format::InstanceView instance = read(result.value->bytes).instance(0);
+    REQUIRE(instance.criterion_count() == 3);
+    CHECK(instance.criterion(0).field_index() == index_of("image"));
+    CHECK(instance.criterion(0).op() == Op::empty);
+    CHECK(instance.criterion(0).kind() == Kind::string);
+    CHECK(instance.criterion(1).op() == Op::empty);
+    CHECK(instance.criterion(1).kind() == Kind::bytes);
+    CHECK(instance.criterion(2).op() == Op::exists);
+    CHECK(instance.criterion(2).kind() == Kind::ip);
+    CHECK(instance.criterion(2).value_count() == 0);
+    CHECK(describe_criterion(instance.criterion(0)) == "not empty");
+}
+
+TEST_CASE("string operators take any of several values, as a sorted set") {
+    const auto result = compile_text(one_instance(
+        "  criteria { field: \"a\" op: OP_CONTAINS case_insensitive: true "
+        "values { string: \"-Enc\" } values { string: \" -nop\" } values { string: \"IEX\" } }\n"
+        "  criteria { field: \"a\" op: OP_SUFFIX values { string: \".ps1\" } }\n"
+        "  criteria { field: \"b\" op: OP_GLOB values { string: \"*.b\" } "
+        "values { string: \"*.a\" } }\n"));
+    REQUIRE(result.ok());
+    const format::InstanceView instance = read(result.value->bytes).instance(0);
+    REQUIRE(instance.criterion_count() == 3);
+    // Two criteria on one field keep their source order.
+    CHECK(instance.criterion(0).value_count() == 3);
+    CHECK(describe_criterion(instance.criterion(0)) ==
+          "contains (case-insensitive) any of {\" -nop\", \"-Enc\", \"IEX\"}");
+    CHECK(instance.criterion(1).value_count() == 1);
+    CHECK(describe_criterion(instance.criterion(1)) == "suffix \".ps1\"");
+    CHECK(describe_criterion(instance.criterion(2)) == "glob any of {\"*.a\", \"*.b\"}");
+    CHECK(result.value->source_criterion == std::vector<CriterionOrigin>{{0, 0}, {0, 1}, {0, 2}});
+}
+
+TEST_CASE("a field reference stores the other field's index and name") {
+    const auto result = compile_text(
+        one_instance("  criteria { field: \"parent\" op: OP_EQ case_insensitive: true "
+                     "values { field: \"image\" } }\n"
+                     "  criteria { field: \"a\" op: OP_NE values { field: \"b\" } }\n"));
+    REQUIRE(result.ok());
+    const format::InstanceView instance = read(result.value->bytes).instance(0);
+    REQUIRE(instance.criterion_count() == 2);
+    const format::CriterionView a = instance.criterion(0);
+    CHECK(a.field_index() == index_of("a"));
+    CHECK(a.is_field_ref());
+    CHECK(a.negated());
+    CHECK(a.ref_field_index() == index_of("b"));
+    CHECK(describe_criterion(a) == "ne field b");
+    const format::CriterionView parent = instance.criterion(1);
+    CHECK(parent.field_index() == index_of("parent"));
+    CHECK(parent.ref_field_index() == index_of("image"));
+    CHECK(parent.kind() == Kind::string);
+    CHECK(describe_criterion(parent) == "eq (case-insensitive) field image");
+}
+
+TEST_CASE("exclusions are groups after the instance's own criteria") {
+    const auto result = compile_text(
+        std::string(kHeader) +
+        "instances { id: 1 template_type { id: 5 version: 1 }\n"
+        "  criteria { field: \"image\" op: OP_SUFFIX values { string: \"\\\\cmd.exe\" } }\n"
+        "  exclusions { criteria { field: \"parent\" op: OP_EQ values { string: \"x\" } }\n"
+        "    criteria { field: \"a\" op: OP_EXISTS } }\n"
+        "  exclusions { criteria { field: \"pid\" op: OP_EQ values { uint: 4 } }\n"
+        "    criteria { field: \"b\" wildcard: true } }\n"
+        "}\n");
+    REQUIRE(result.ok());
+    const format::InstanceView instance = read(result.value->bytes).instance(0);
+    CHECK(instance.exclusion_count() == 2);
+    REQUIRE(instance.criterion_count() == 4);
+    CHECK(instance.criterion(0).group() == 0);
+    CHECK(instance.criterion(0).field_index() == index_of("image"));
+    CHECK(instance.criterion(1).group() == 1);
+    CHECK(instance.criterion(1).field_index() == index_of("a"));
+    CHECK(instance.criterion(2).group() == 1);
+    CHECK(instance.criterion(2).field_index() == index_of("parent"));
+    CHECK(instance.criterion(3).group() == 2);
+    CHECK(instance.criterion(3).field_index() == index_of("pid"));
+    CHECK(result.value->source_criterion ==
+          std::vector<CriterionOrigin>{{0, 0}, {1, 1}, {1, 0}, {2, 0}});
+}
+
+TEST_CASE("rules: each instance names a declared rule, which the blob keeps") {
+    const std::string& rules = kRules;
+    const auto instance = rule_instance;
+    SECTION("kept") {
+        const auto result = compile_text(std::string(kHeader) + rules + instance(1, 7) +
+                                         instance(2, 3) + instance(3, 7));
+        REQUIRE(result.ok());
+        const format::BlobView view = read(result.value->bytes);
+        REQUIRE(view.instance_count() == 3);
+        CHECK(view.instance(0).rule_id() == 7);
+        CHECK(view.instance(1).rule_id() == 3);
+        CHECK(view.instance(2).rule_id() == 7);
+    }
+    SECTION("a finding about the rules leaves the instances compiled") {
+        const PartialCompile partial =
+            compile_each(parse(std::string(kHeader) + rules + instance(1, 7)), test_registry());
+        REQUIRE(partial.blob);
+        CHECK(read(partial.blob->bytes).instance_count() == 1);
+        REQUIRE(partial.diagnostics.size() == 1);
+        CHECK(partial.diagnostics[0].code == Code::rule_unused);
+    }
 }

@@ -22,7 +22,24 @@ const char* const kExamples[] = {
     "examples/content/small.json",
     "examples/channel-291/content-earlier.txtpb",
     "examples/channel-291/content-new.txtpb",
+    "examples/content/sysmon-v2.txtpb",
 };
+
+const Registry& example_registry() {
+    static const Registry registry = [] {
+        auto loaded = load_registry(source_path("examples/registry.txtpb"));
+        REQUIRE(loaded.ok());
+        return std::move(*loaded.value);
+    }();
+    return registry;
+}
+
+// Whether the blob holds the criterion's values as a sorted set: in, and the
+// string matches of several values.
+bool is_set(const format::CriterionView& c) {
+    return c.op() == Op::in ||
+           (c.op() != Op::eq && format::op_is_string_match(c.op()) && c.value_count() >= 2);
+}
 
 std::string text(format::Bytes bytes) {
     return std::string(reinterpret_cast<const char*>(bytes.data), bytes.size);
@@ -72,7 +89,7 @@ std::vector<std::string> blob_values(const format::CriterionView& c) {
     const auto scalar = [kind](uint64_t v) {
         return kind == Kind::int64 ? std::to_string(static_cast<int64_t>(v)) : std::to_string(v);
     };
-    if (c.op() == Op::in) {
+    if (is_set(c)) {
         if (kind == Kind::int64 || kind == Kind::uint64) {
             for (uint32_t i = 0; i < c.value_count(); ++i) {
                 out.push_back(scalar(c.scalar_member(i)));
@@ -94,7 +111,7 @@ std::vector<std::string> blob_values(const format::CriterionView& c) {
         out.push_back(format_ip(ip_at(c.ip_address(), c.prefix_len())));
     } else if (format::op_kind_uses_pool(c.op(), kind)) {
         out.push_back(text(c.data()));
-    } else if (c.op() != Op::wildcard) {
+    } else if (c.op() != Op::exists && c.op() != Op::empty) {
         out.push_back(kind == Kind::boolean ? std::to_string(c.value0()) : scalar(c.value0()));
     }
     return out;
@@ -114,7 +131,7 @@ TEST_CASE("every example compiles, reads back, and says what its source says") {
         DYNAMIC_SECTION(path) {
             auto source = load_content(source_path(path));
             REQUIRE(source.ok());
-            auto compiled = compile(*source.value);
+            auto compiled = compile(*source.value, example_registry());
             REQUIRE(compiled.ok());
             CHECK(compiled.diagnostics.empty());
             const auto& bytes = compiled.value->bytes;
@@ -142,31 +159,60 @@ TEST_CASE("every example compiles, reads back, and says what its source says") {
                 CHECK(instance.id() == original.id());
                 CHECK(instance.template_type_id() == original.template_type().id());
                 CHECK(instance.template_type_version() == original.template_type().version());
-                REQUIRE(instance.criterion_count() ==
-                        static_cast<uint32_t>(original.criteria_size()));
+                CHECK(instance.rule_id() == original.rule());
+                CHECK(instance.exclusion_count() ==
+                      static_cast<uint32_t>(original.exclusions_size()));
+                const TemplateType* type = example_registry().find(
+                    original.template_type().id(), original.template_type().version());
+                REQUIRE(type != nullptr);
+                CHECK(instance.field_count() == type->fields.size());
+                // Every criterion but the wildcards, of the instance and of
+                // its exclusions, has its record.
+                uint32_t records = 0;
+                for (const auto& c : original.criteria()) {
+                    records += c.wildcard() ? 0 : 1;
+                }
+                for (const auto& e : original.exclusions()) {
+                    for (const auto& c : e.criteria()) {
+                        records += c.wildcard() ? 0 : 1;
+                    }
+                }
+                REQUIRE(instance.criterion_count() == records);
                 for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
                     const format::CriterionView c = instance.criterion(k);
-                    const v1::Criterion& o = original.criteria(static_cast<int>(k));
+                    const CriterionOrigin origin =
+                        compiled.value->source_criterion[instance.first_criterion() + k];
+                    const v1::Criterion& o =
+                        origin.group == 0 ? original.criteria(static_cast<int>(origin.index))
+                                          : original.exclusions(static_cast<int>(origin.group - 1))
+                                                .criteria(static_cast<int>(origin.index));
                     INFO("criterion " << k << " (" << o.field() << ")");
+                    CHECK_FALSE(o.wildcard());
+                    CHECK(c.group() == origin.group);
                     CHECK(text(c.name()) == o.field());
-                    CHECK(static_cast<int>(c.op()) ==
-                          (o.wildcard() ? 0 : static_cast<int>(o.op())));
-                    CHECK(c.kind() == kind_of(o));
+                    REQUIRE(c.field_index() < type->fields.size());
+                    CHECK(type->fields[c.field_index()].name == o.field());
+                    // ne is eq negated; eq of several values is in.
+                    const bool ne = o.op() == v1::OP_NE;
+                    const Op op = ne ? Op::eq : static_cast<Op>(o.op());
+                    CHECK(c.op() == (op == Op::eq && o.values_size() > 1 ? Op::in : op));
+                    CHECK(c.negated() == (o.negate() != ne));
                     CHECK(c.case_insensitive() == o.case_insensitive());
                     CHECK(c.value_count() == static_cast<uint32_t>(o.values_size()));
-                    auto expected = source_values(o);
-                    if (c.op() == Op::in && (c.kind() == Kind::int64 || c.kind() == Kind::uint64)) {
-                        std::sort(expected.begin(), expected.end(),
-                                  [](const std::string& a, const std::string& b) {
-                                      return std::stoll(a) < std::stoll(b) ||
-                                             (a[0] != '-' && b[0] != '-' &&
-                                              std::stoull(a) < std::stoull(b));
-                                  });
+                    if (o.values_size() > 0 && o.values(0).has_field()) {
+                        CHECK(c.is_field_ref());
+                        CHECK(text(c.data()) == o.values(0).field());
+                        CHECK(type->fields[c.ref_field_index()].name == o.values(0).field());
+                        continue;
                     }
+                    CHECK_FALSE(c.is_field_ref());
+                    CHECK(c.kind() ==
+                          (o.values_size() == 0 ? type->fields[c.field_index()].type : kind_of(o)));
+                    auto expected = source_values(o);
                     auto actual = blob_values(c);
-                    if (c.op() == Op::in) {
+                    if (is_set(c)) {
                         // Sets are sorted by the format's own order; compare
-                        // as sets, and separately check that order.
+                        // as sets (the reader checks that order).
                         std::sort(expected.begin(), expected.end());
                         std::sort(actual.begin(), actual.end());
                     }
@@ -182,8 +228,8 @@ TEST_CASE("text and JSON forms of one content compile to identical bytes") {
     auto json_source = load_content(source_path("examples/content/small.json"));
     REQUIRE(text_source.ok());
     REQUIRE(json_source.ok());
-    const auto from_text = compile(*text_source.value);
-    const auto from_json = compile(*json_source.value);
+    const auto from_text = compile(*text_source.value, example_registry());
+    const auto from_json = compile(*json_source.value, example_registry());
     REQUIRE(from_text.ok());
     REQUIRE(from_json.ok());
     CHECK(from_text.value->bytes == from_json.value->bytes);
@@ -194,7 +240,7 @@ TEST_CASE("text and JSON forms of one content compile to identical bytes") {
         options.format = InputFormat::binary;
         auto binary_source = parse_content(binary, "small.binpb", options);
         REQUIRE(binary_source.ok());
-        const auto from_binary = compile(*binary_source.value);
+        const auto from_binary = compile(*binary_source.value, example_registry());
         REQUIRE(from_binary.ok());
         CHECK(from_binary.value->bytes == from_text.value->bytes);
     }
@@ -207,6 +253,7 @@ TEST_CASE("compiling twice gives identical bytes") {
         auto second = load_content(source_path(path));
         REQUIRE(first.ok());
         REQUIRE(second.ok());
-        CHECK(compile(*first.value).value->bytes == compile(*second.value).value->bytes);
+        CHECK(compile(*first.value, example_registry()).value->bytes ==
+              compile(*second.value, example_registry()).value->bytes);
     }
 }

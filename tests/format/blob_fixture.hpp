@@ -47,10 +47,11 @@ inline uint64_t bits(int64_t value) {
     return static_cast<uint64_t>(value);
 }
 
-// Positions in the fixture's criterion table.
+// Positions in the fixture's criterion table; field k of an instance is the
+// criterion's field_index.
 enum Crit : uint32_t {
-    // instance 0 (id 5)
-    kWild = 0,      // wildcard
+    // instance 0 (id 5, rule 11, 9 fields)
+    kWild = 0,      // exists string: no value at all
     kPid = 1,       // eq int -42
     kUid = 2,       // gt uint 1000
     kElevated = 3,  // eq bool 1; the longest name (8)
@@ -60,9 +61,9 @@ enum Crit : uint32_t {
     kSig = 7,       // contains bytes, with a NUL and a high byte
     kAccess = 8,    // eq enum
     // instance 1 (id 7) has no criteria
-    // instance 2 (id 9); the instance with the most criteria (10)
+    // instance 2 (id 9, rule 11, 10 fields); the instance with the most criteria in group 0 (10)
     kSrc = 9,      // eq ip 192.0.2.7
-    kDst = 10,     // ne ip 2001:db8::1
+    kDst = 10,     // eq ip 2001:db8::1, negated
     kNet4 = 11,    // cidr_contains 10.0.0.0/8
     kNet6 = 12,    // cidr_contains 2001:db8::/32
     kPorts = 13,   // in int
@@ -71,19 +72,27 @@ enum Crit : uint32_t {
     kBlobs = 16,   // in bytes
     kModes = 17,   // in enum
     kPeers = 18,   // in ip
-    // instance 3 (id 0xffffffff)
-    kLt = 19,      // lt int -1
-    kLe = 20,      // le uint 3
-    kGe = 21,      // ge int 0
-    kNeBool = 22,  // ne bool 0
-    kSuffix = 23,  // suffix string, case-insensitive
-    kGlob = 24,    // glob string
-    kRegex = 25,   // regex string, case-insensitive
-    kURange = 26,  // range uint 5..5
-    kLast = 27,    // eq bytes "\x01": the last pool item, followed by padding
+    // instance 3 (id 0xffffffff, rule 0xfffffffe, 12 fields, 2 exclusions);
+    // group 0:
+    kLt = 19,      // lt int -1                            (field 0)
+    kLe = 20,      // le uint 3                            (field 1)
+    kGe = 21,      // ge int 0                             (field 2)
+    kNeBool = 22,  // eq bool 0, negated                   (field 3)
+    kSuffix = 23,  // suffix string, case-insensitive      (field 4)
+    kGlob = 24,    // glob string                          (field 5)
+    kRegex = 25,   // regex string, case-insensitive, with its program (field 6)
+    kURange = 26,  // range uint 5..5                      (field 7)
+    kAnyOf = 27,   // contains string any of 3, case-insensitive (field 8)
+    kRef = 28,     // eq string with field "l" (index 10)  (field 9)
+    kEmpty = 29,   // empty string, negated: a second criterion on field 9
+    // group 1 (exclusion 1):
+    kExcl = 30,        // eq int 7 on field 0
+    kExclExists = 31,  // exists uint on field 7, negated
+    // group 2 (exclusion 2):
+    kLast = 32,  // eq bytes "\x01" on field 11: the last pool item, followed by padding
 };
 inline constexpr uint32_t kFixtureInstances = 4;
-inline constexpr uint32_t kFixtureCriteria = 28;
+inline constexpr uint32_t kFixtureCriteria = 33;
 
 inline constexpr std::string_view kLongName = "a-very-long-process-name.exe";
 inline constexpr std::string_view kPathValue = "C:\\Windows\\System32\\";
@@ -98,6 +107,8 @@ inline const std::vector<std::string> kBlobsSorted = {std::string("\x01\x02\x03\
 inline const std::vector<std::string> kModesSorted = {"READ", "WRITE"};
 inline const std::vector<IpValue> kPeersSorted = {v4(10, 0, 0, 0, 104), v4(10, 0, 0, 0, 112),
                                                   v4(192, 0, 2, 7), doc6(0, 32)};
+// kAnyOf's values, in folded order.
+inline const std::vector<std::string> kAnyOfSorted = {"bad", "evil", "Worse"};
 
 inline constexpr BlobHeaderFields kFixtureHeader = {
     .channel = 291,
@@ -106,52 +117,80 @@ inline constexpr BlobHeaderFields kFixtureHeader = {
     .sensor_max = format::SensorVersion{7, 11, 19000}.packed(),
 };
 
+// Where a criterion goes: field `index` named `name`, in group `group`.
+inline CriterionPlace at(std::string_view name, uint16_t index, uint16_t group = 0,
+                         bool negate = false) {
+    return CriterionPlace{.field = name, .field_index = index, .group = group, .negate = negate};
+}
+
 // Sets are given out of order (and the IP set with two networks that differ
-// only in prefix), so building the fixture also exercises the writer's sort.
+// only in prefix), and the last instance's criteria out of (group,
+// field_index) order, so building the fixture also exercises the writer's
+// sorts.
 inline std::vector<uint8_t> fixture_blob() {
     BlobWriter w(kFixtureHeader);
-    w.add_instance(5, 291, 2);
-    w.add_wildcard("wild");
-    w.add_scalar("pid", Op::eq, Kind::int64, bits(-42));
-    w.add_scalar("uid", Op::gt, Kind::uint64, 1000);
-    w.add_scalar("elevated", Op::eq, Kind::boolean, 1);
-    w.add_range("size", Kind::int64, bits(-3), 9);
-    w.add_bytes("title", Op::eq, Kind::string, "", false);
-    w.add_bytes("path", Op::prefix, Kind::string, kPathValue, true);
-    w.add_bytes("sig", Op::contains, Kind::bytes, std::string_view("\x00\xffMZ", 4), false);
-    w.add_bytes("access", Op::eq, Kind::enumeration, "READ", false);
+    w.add_instance({.id = 5,
+                    .template_type_id = 291,
+                    .template_type_version = 2,
+                    .rule_id = 11,
+                    .field_count = 9});
+    w.add_valueless(at("wild", 0), Op::exists, Kind::string);
+    w.add_scalar(at("pid", 1), Op::eq, Kind::int64, bits(-42));
+    w.add_scalar(at("uid", 2), Op::gt, Kind::uint64, 1000);
+    w.add_scalar(at("elevated", 3), Op::eq, Kind::boolean, 1);
+    w.add_range(at("size", 4), Kind::int64, bits(-3), 9);
+    w.add_bytes(at("title", 5), Op::eq, Kind::string, "", false);
+    w.add_bytes(at("path", 6), Op::prefix, Kind::string, kPathValue, true);
+    w.add_bytes(at("sig", 7), Op::contains, Kind::bytes, std::string_view("\x00\xffMZ", 4), false);
+    w.add_bytes(at("access", 8), Op::eq, Kind::enumeration, "READ", false);
 
-    w.add_instance(7, 292, 1);
+    w.add_instance({.id = 7, .template_type_id = 292, .template_type_version = 1});
 
-    w.add_instance(9, 293, 1);
-    w.add_ip("src", Op::eq, v4(192, 0, 2, 7));
-    w.add_ip("dst", Op::ne, doc6(1));
-    w.add_ip("net4", Op::cidr_contains, v4(10, 0, 0, 0, 104));
-    w.add_ip("net6", Op::cidr_contains, doc6(0, 32));
+    w.add_instance({.id = 9,
+                    .template_type_id = 293,
+                    .template_type_version = 1,
+                    .rule_id = 11,
+                    .field_count = 10});
+    w.add_ip(at("src", 0), Op::eq, v4(192, 0, 2, 7));
+    w.add_ip(at("dst", 1, 0, true), Op::eq, doc6(1));
+    w.add_ip(at("net4", 2), Op::cidr_contains, v4(10, 0, 0, 0, 104));
+    w.add_ip(at("net6", 3), Op::cidr_contains, doc6(0, 32));
     const uint64_t ports[] = {443, bits(-1), 80, bits(INT64_MIN)};
-    bool clean = !w.add_scalar_set("ports", Kind::int64, ports);
+    bool clean = !w.add_scalar_set(at("ports", 4), Kind::int64, ports);
     const uint64_t inodes[] = {UINT64_MAX, 0, 7};
-    clean = !w.add_scalar_set("inodes", Kind::uint64, inodes) && clean;
+    clean = !w.add_scalar_set(at("inodes", 5), Kind::uint64, inodes) && clean;
     const std::string_view names[] = {"svchost.exe", "a", "", "lsass.exe", "ab", kLongName};
-    clean = !w.add_byte_set("names", Kind::string, names, true) && clean;
+    clean = !w.add_byte_set(at("names", 6), Kind::string, names, true) && clean;
     const std::string_view blobs[] = {"\xff", std::string_view("\x01\x02\x03\x04\x05", 5)};
-    clean = !w.add_byte_set("blobs", Kind::bytes, blobs, false) && clean;
+    clean = !w.add_byte_set(at("blobs", 7), Kind::bytes, blobs, false) && clean;
     const std::string_view modes[] = {"WRITE", "READ"};
-    clean = !w.add_byte_set("modes", Kind::enumeration, modes, false) && clean;
+    clean = !w.add_byte_set(at("modes", 8), Kind::enumeration, modes, false) && clean;
     const IpValue peers[] = {doc6(0, 32), v4(192, 0, 2, 7), v4(10, 0, 0, 0, 112),
                              v4(10, 0, 0, 0, 104)};
-    clean = !w.add_ip_set("peers", peers) && clean;
+    clean = !w.add_ip_set(at("peers", 9), peers) && clean;
 
-    w.add_instance(0xffffffff, 1, 0);
-    w.add_scalar("a", Op::lt, Kind::int64, bits(-1));
-    w.add_scalar("b", Op::le, Kind::uint64, 3);
-    w.add_scalar("c", Op::ge, Kind::int64, 0);
-    w.add_scalar("d", Op::ne, Kind::boolean, 0);
-    w.add_bytes("e", Op::suffix, Kind::string, ".dll", true);
-    w.add_bytes("f", Op::glob, Kind::string, "*.tmp", false);
-    w.add_bytes("g", Op::regex, Kind::string, "^a+$", true);
-    w.add_range("h", Kind::uint64, 5, 5);
-    w.add_bytes("i", Op::eq, Kind::bytes, "\x01", false);
+    w.add_instance({.id = 0xffffffff,
+                    .template_type_id = 1,
+                    .template_type_version = 0,
+                    .rule_id = 0xfffffffe,
+                    .field_count = 12,
+                    .exclusion_count = 2});
+    w.add_bytes(at("i", 11, 2), Op::eq, Kind::bytes, "\x01", false);
+    w.add_scalar(at("a", 0, 1), Op::eq, Kind::int64, 7);
+    w.add_scalar(at("a", 0), Op::lt, Kind::int64, bits(-1));
+    w.add_scalar(at("b", 1), Op::le, Kind::uint64, 3);
+    w.add_scalar(at("c", 2), Op::ge, Kind::int64, 0);
+    w.add_scalar(at("d", 3, 0, true), Op::eq, Kind::boolean, 0);
+    w.add_bytes(at("e", 4), Op::suffix, Kind::string, ".dll", true);
+    w.add_bytes(at("f", 5), Op::glob, Kind::string, "*.tmp", false);
+    const std::string_view pattern[] = {"^a+$"};
+    clean = !w.add_regex(at("g", 6), pattern, true) && clean;
+    w.add_field_ref(at("k", 9), Op::eq, Kind::string, "l", 10, false);
+    w.add_valueless(at("k", 9, 0, true), Op::empty, Kind::string);
+    w.add_range(at("h", 7), Kind::uint64, 5, 5);
+    w.add_valueless(at("h", 7, 1, true), Op::exists, Kind::uint64);
+    const std::string_view any_of[] = {"evil", "Worse", "bad"};
+    clean = !w.add_any_of(at("j", 8), Op::contains, Kind::string, any_of, true) && clean;
     std::vector<uint8_t> blob = w.finish();
     if (!clean) {
         blob.clear();  // the sets above have no duplicates; an empty blob fails every test
@@ -168,7 +207,7 @@ inline uint32_t align_up(uint32_t value, uint32_t alignment) {
 // test).
 inline bool spec_uses_pool(uint8_t op, uint8_t kind) {
     const bool byte_string = kind == 4 || kind == 5 || kind == 6;
-    return op == 8 || (op != 0 && byte_string);
+    return op == 8 || (op != 15 && op != 16 && byte_string);
 }
 
 // A blob as bytes, read and patched at the offsets docs/format.md gives.
@@ -219,11 +258,16 @@ struct BlobBytes {
     uint32_t pool_size() const { return u32(kPoolSize); }
 
     // Record offsets (docs/format.md, "Layout").
-    static constexpr uint32_t instance(uint32_t i) { return 80 + 24 * i; }
+    static constexpr uint32_t instance(uint32_t i) { return 80 + 32 * i; }
     uint32_t criterion(uint32_t k) const { return criterion_table() + 48 * k; }
     // Blob offsets of a criterion's field name and value data.
     uint32_t name_at(uint32_t k) const { return pool() + u32(criterion(k) + 8); }
     uint32_t data_at(uint32_t k) const { return pool() + u32(criterion(k) + 16); }
+    // Blob offset of regex criterion k's program: the next 8-aligned place
+    // after its data (docs/format.md, "Regex programs").
+    uint32_t program_at(uint32_t k) const {
+        return pool() + align_up(u32(criterion(k) + 16) + u32(criterion(k) + 20), 8);
+    }
 
     // Blob offset of member i of the set of criterion k (docs/format.md,
     // "Sets"): for a byte-string set, the member's u32 length.

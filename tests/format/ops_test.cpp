@@ -29,9 +29,10 @@ const std::vector<OpRow>& spec_ops() {
     static const std::set<uint8_t> all_but_none = {1, 2, 3, 4, 5, 6, 7};
     // clang-format off
     static const std::vector<OpRow> rows = {
-        {0,  "wildcard",      {0}},
+        // Codes of the content model that format 2 does not encode.
+        {0,  "wildcard",      {}},
         {1,  "eq",            all_but_none},
-        {2,  "ne",            all_but_none},
+        {2,  "ne",            {}},
         {3,  "lt",            {1, 2}},
         {4,  "le",            {1, 2}},
         {5,  "gt",            {1, 2}},
@@ -44,14 +45,16 @@ const std::vector<OpRow>& spec_ops() {
         {12, "glob",          {4}},
         {13, "regex",         {4}},
         {14, "cidr_contains", {7}},
+        {15, "exists",        all_but_none},
+        {16, "empty",         {4, 5}},
     };
     // clang-format on
     return rows;
 }
 const std::vector<const char*> kSpecKinds = {"none",   "int",   "uint", "bool",
                                              "string", "bytes", "enum", "ip"};
-const std::set<std::string> kSpecStringOps = {"eq",     "ne",       "in",   "prefix",
-                                              "suffix", "contains", "glob", "regex"};
+const std::set<std::string> kSpecStringOps = {"eq",       "in",   "prefix", "suffix",
+                                              "contains", "glob", "regex"};
 
 std::string read_doc() {
     std::ifstream in(RINGWARD_SOURCE_DIR "/docs/format.md");
@@ -233,8 +236,32 @@ TEST_CASE("op_kind_uses_pool follows 'Where the value lives' for every valid pai
             ++valid_pairs;
         }
     }
-    // 1 + 7 + 7 + 5 * 2 + 6 + 3 * 2 + 2 * 1 + 1
-    CHECK(valid_pairs == 40);
+    // eq 7, lt le gt ge range 5 * 2, in 6, prefix suffix contains 3 * 2, glob
+    // regex 2 * 1, cidr_contains 1, exists 7, empty 2
+    CHECK(valid_pairs == 41);
+}
+
+TEST_CASE("op_takes_field_ref: eq, prefix, suffix, contains on string and bytes") {
+    for (uint8_t op = 0; op < kOpCount; ++op) {
+        for (uint8_t kind = 0; kind < kKindCount; ++kind) {
+            INFO(spec_ops().at(op).name << " x " << kSpecKinds[kind]);
+            const bool expected =
+                (op == 1 || op == 9 || op == 10 || op == 11) && (kind == 4 || kind == 5);
+            CHECK(ringward::format::op_takes_field_ref(static_cast<Op>(op),
+                                                       static_cast<Kind>(kind)) == expected);
+        }
+    }
+}
+
+TEST_CASE("the encoding table's any-of is the string operators but eq") {
+    for (const OpRow& op : spec_ops()) {
+        for (const uint8_t kind : op.kinds) {
+            INFO(op.name << " x " << kSpecKinds[kind]);
+            const bool expected = op.value >= 9 && op.value <= 13;
+            CHECK(ringward::format::encoding(static_cast<Op>(op.value), static_cast<Kind>(kind))
+                      .any_of == expected);
+        }
+    }
 }
 
 TEST_CASE("op_name and kind_name") {
@@ -257,6 +284,8 @@ TEST_CASE("operator and kind values equal the enumerators") {
     CHECK(static_cast<uint8_t>(Op::wildcard) == 0);
     CHECK(static_cast<uint8_t>(Op::in) == 8);
     CHECK(static_cast<uint8_t>(Op::cidr_contains) == 14);
+    CHECK(static_cast<uint8_t>(Op::exists) == 15);
+    CHECK(static_cast<uint8_t>(Op::empty) == 16);
     CHECK(kOpCount == spec_ops().size());
     CHECK(static_cast<uint8_t>(Kind::none) == 0);
     CHECK(static_cast<uint8_t>(Kind::boolean) == 3);
@@ -277,13 +306,14 @@ TEST_CASE("read error numbers, names and messages") {
 #include "ringward/read_errors.def"
 #undef RINGWARD_READ_ERROR
     };
-    REQUIRE(std::size(rows) == 46);
+    REQUIRE(std::size(rows) == 53);
     std::set<std::string> names;
     for (size_t i = 0; i < std::size(rows); ++i) {
         const Row& row = rows[i];
         INFO(row.name);
-        // Numbered 1, 2, 3, ... with no hole: a number is never reused.
-        CHECK(row.number == i + 1);
+        // Format 1's 1-46, then format 2's from 50, ascending without a
+        // hole: a number is never reused.
+        CHECK(row.number == (i < 46 ? i + 1 : i + 4));
         CHECK(static_cast<unsigned>(row.error) == row.number);
         CHECK(std::string(ringward::format::read_error_name(row.error)) == row.name);
         CHECK(std::string(ringward::format::read_error_message(row.error)) == row.message);
@@ -294,9 +324,13 @@ TEST_CASE("read error numbers, names and messages") {
     CHECK(names.size() == std::size(rows));
     CHECK(std::string(ringward::format::read_error_name(ReadError::ok)) == "ok");
     CHECK(std::string(ringward::format::read_error_message(ReadError::ok)).empty());
-    CHECK(std::string(ringward::format::read_error_name(static_cast<ReadError>(47))) == "?");
-    CHECK(std::string(ringward::format::read_error_name(static_cast<ReadError>(0xffff))) == "?");
-    CHECK(std::string(ringward::format::read_error_message(static_cast<ReadError>(47))) == "?");
+    for (const unsigned unused : {47u, 48u, 49u, 57u, 0xffffu}) {
+        INFO(unused);
+        CHECK(std::string(ringward::format::read_error_name(static_cast<ReadError>(unused))) ==
+              "?");
+        CHECK(std::string(ringward::format::read_error_message(static_cast<ReadError>(unused))) ==
+              "?");
+    }
 }
 
 TEST_CASE("a few names pinned, since other tools and logs match on them") {
@@ -308,6 +342,9 @@ TEST_CASE("a few names pinned, since other tools and logs match on them") {
           "blob-set-padding");
     CHECK(static_cast<unsigned>(ReadError::set_padding) == 45);
     CHECK(static_cast<unsigned>(ReadError::reference_out_of_pool) == 31);
+    CHECK(static_cast<unsigned>(ReadError::field_count_zero) == 50);
+    CHECK(std::string(ringward::format::read_error_name(ReadError::exclusion_empty)) ==
+          "blob-exclusion-empty");
 }
 
 }  // namespace

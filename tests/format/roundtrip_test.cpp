@@ -6,11 +6,19 @@
 #include <algorithm>
 #include <numeric>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "format/blob_fixture.hpp"
+#include "ringward/regex.hpp"
 
 namespace {
+
+ringward::RegexOptions ci_options() {
+    ringward::RegexOptions options;
+    options.case_insensitive = true;
+    return options;
+}
 
 using ringward::BlobWriter;
 using ringward::IpValue;
@@ -36,33 +44,36 @@ std::vector<uint8_t> empty_blob() {
 
 std::vector<uint8_t> instances_without_criteria() {
     BlobWriter writer({});
-    writer.add_instance(0, 0, 0);
-    writer.add_instance(1, 0, 0);
-    writer.add_instance(0xffffffff, 0xffffffff, 0xffffffff);
+    writer.add_instance({.id = 0, .template_type_id = 0, .template_type_version = 0});
+    writer.add_instance({.id = 1, .template_type_id = 0, .template_type_version = 0});
+    writer.add_instance(
+        {.id = 0xffffffff, .template_type_id = 0xffffffff, .template_type_version = 0xffffffff});
     return writer.finish();
 }
 
 // The last pool item is empty: the pool ends at its aligned start.
 std::vector<uint8_t> empty_last_value() {
     BlobWriter writer({});
-    writer.add_instance(1, 2, 3);
-    writer.add_bytes("x", ringward::format::Op::eq, Kind::string, "", false);
+    writer.add_instance({.id = 1, .template_type_id = 2, .template_type_version = 3});
+    writer.add_bytes(at("x", 0), ringward::format::Op::eq, Kind::string, "", false);
     return writer.finish();
 }
 
 // A name of exactly 8 bytes followed by an empty value: no padding anywhere.
 std::vector<uint8_t> aligned_name_then_empty() {
     BlobWriter writer({});
-    writer.add_instance(1, 2, 3);
-    writer.add_bytes("eightchr", ringward::format::Op::ne, Kind::bytes, "", false);
-    writer.add_bytes("y", ringward::format::Op::eq, Kind::enumeration, "Z", false);
+    writer.add_instance(
+        {.id = 1, .template_type_id = 2, .template_type_version = 3, .field_count = 2});
+    writer.add_bytes(at("eightchr", 0, 0, true), ringward::format::Op::eq, Kind::bytes, "", false);
+    writer.add_bytes(at("y", 1), ringward::format::Op::eq, Kind::enumeration, "Z", false);
     return writer.finish();
 }
 
 std::vector<uint8_t> maximal_name() {
     BlobWriter writer({});
-    writer.add_instance(1, 2, 3);
-    writer.add_wildcard(std::string(Limits{}.max_name_length_incl, 'n'));
+    writer.add_instance({.id = 1, .template_type_id = 2, .template_type_version = 3});
+    writer.add_valueless(at(std::string(Limits{}.max_name_length_incl, 'n'), 0),
+                         ringward::format::Op::exists, Kind::ip);
     return writer.finish();
 }
 
@@ -100,7 +111,7 @@ TEST_CASE("the pool holds exactly the bytes the spec gives small blobs") {
     SECTION("no criteria, no pool") {
         const BlobBytes b{instances_without_criteria()};
         CHECK(b.pool_size() == 0);
-        CHECK(b.size() == 80 + 3 * 24);
+        CHECK(b.size() == 80 + 3 * 32);
     }
 }
 
@@ -138,7 +149,7 @@ void check_all_orders_identical(std::vector<T> members, Add add) {
             permuted.push_back(members[i]);
         }
         BlobWriter writer({});
-        writer.add_instance(1, 1, 1);
+        writer.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
         REQUIRE_FALSE(add(writer, permuted));
         std::vector<uint8_t> bytes = writer.finish();
         if (first.empty()) {
@@ -156,45 +167,45 @@ TEST_CASE("a set given in any order gives identical bytes") {
     SECTION("int") {
         check_all_orders_identical<uint64_t>(
             {bits(-1), 0, bits(INT64_MIN), 1, INT64_MAX}, [](BlobWriter& w, const auto& m) {
-                return w.add_scalar_set("f", Kind::int64, m).has_value();
+                return w.add_scalar_set(at("f", 0), Kind::int64, m).has_value();
             });
     }
     SECTION("uint") {
         check_all_orders_identical<uint64_t>(
             {UINT64_MAX, 0, bits(INT64_MIN), 1, INT64_MAX}, [](BlobWriter& w, const auto& m) {
-                return w.add_scalar_set("f", Kind::uint64, m).has_value();
+                return w.add_scalar_set(at("f", 0), Kind::uint64, m).has_value();
             });
     }
     SECTION("string") {
         check_all_orders_identical<std::string_view>(
             {"", "a", "ab", "b", "\xff", "A"}, [](BlobWriter& w, const auto& m) {
-                return w.add_byte_set("f", Kind::string, m, false).has_value();
+                return w.add_byte_set(at("f", 0), Kind::string, m, false).has_value();
             });
     }
     SECTION("case-insensitive string, in folded order") {
         check_all_orders_identical<std::string_view>(
             {"", "a", "AB", "b", "\xff", "Z", "["}, [](BlobWriter& w, const auto& m) {
-                return w.add_byte_set("f", Kind::string, m, true).has_value();
+                return w.add_byte_set(at("f", 0), Kind::string, m, true).has_value();
             });
     }
     SECTION("bytes") {
         check_all_orders_identical<std::string_view>(
             {std::string_view("\0", 1), std::string_view("\0\0", 2), "\x80", "\x7f"},
             [](BlobWriter& w, const auto& m) {
-                return w.add_byte_set("f", Kind::bytes, m, false).has_value();
+                return w.add_byte_set(at("f", 0), Kind::bytes, m, false).has_value();
             });
     }
     SECTION("enum") {
         check_all_orders_identical<std::string_view>(
             {"READ", "WRITE", "EXECUTE", "DELETE"}, [](BlobWriter& w, const auto& m) {
-                return w.add_byte_set("f", Kind::enumeration, m, false).has_value();
+                return w.add_byte_set(at("f", 0), Kind::enumeration, m, false).has_value();
             });
     }
     SECTION("ip") {
         check_all_orders_identical<IpValue>(
             {v4(10, 0, 0, 0, 104), v4(10, 0, 0, 0, 112), v4(10, 0, 0, 0), doc6(0, 32), doc6(1),
              IpValue{{}, 0}},
-            [](BlobWriter& w, const auto& m) { return w.add_ip_set("f", m).has_value(); });
+            [](BlobWriter& w, const auto& m) { return w.add_ip_set(at("f", 0), m).has_value(); });
     }
 }
 
@@ -206,114 +217,323 @@ TEST_CASE("add_*_set reports the source positions of a duplicate and writes noth
     };
     SECTION("int: equal values") {
         BlobWriter w({});
-        w.add_instance(1, 1, 1);
+        w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
         const uint64_t members[] = {5, 3, 9, 5};
-        CHECK(w.add_scalar_set("f", Kind::int64, members) == Pair{0, 3});
+        CHECK(w.add_scalar_set(at("f", 0), Kind::int64, members) == Pair{0, 3});
         check_nothing_written(w);
     }
     SECTION("int: -1 and 2^64-1 are the same i64") {
         BlobWriter w({});
-        w.add_instance(1, 1, 1);
+        w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
         const uint64_t members[] = {7, bits(-1), 0, UINT64_MAX};
-        CHECK(w.add_scalar_set("f", Kind::int64, members) == Pair{1, 3});
+        CHECK(w.add_scalar_set(at("f", 0), Kind::int64, members) == Pair{1, 3});
         check_nothing_written(w);
     }
     SECTION("uint: adjacent") {
         BlobWriter w({});
-        w.add_instance(1, 1, 1);
+        w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
         const uint64_t members[] = {UINT64_MAX, UINT64_MAX};
-        CHECK(w.add_scalar_set("f", Kind::uint64, members) == Pair{0, 1});
+        CHECK(w.add_scalar_set(at("f", 0), Kind::uint64, members) == Pair{0, 1});
         check_nothing_written(w);
     }
     SECTION("uint: three equal, the first two are reported") {
         BlobWriter w({});
-        w.add_instance(1, 1, 1);
+        w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
         const uint64_t members[] = {4, 1, 4, 4};
-        CHECK(w.add_scalar_set("f", Kind::uint64, members) == Pair{0, 2});
+        CHECK(w.add_scalar_set(at("f", 0), Kind::uint64, members) == Pair{0, 2});
         check_nothing_written(w);
     }
     SECTION("string") {
         BlobWriter w({});
-        w.add_instance(1, 1, 1);
+        w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
         const std::string_view members[] = {"b", "a", "c", "a"};
-        CHECK(w.add_byte_set("f", Kind::string, members, false) == Pair{1, 3});
+        CHECK(w.add_byte_set(at("f", 0), Kind::string, members, false) == Pair{1, 3});
         check_nothing_written(w);
     }
     SECTION("string: empty twice") {
         BlobWriter w({});
-        w.add_instance(1, 1, 1);
+        w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
         const std::string_view members[] = {"", "x", ""};
-        CHECK(w.add_byte_set("f", Kind::string, members, true) == Pair{0, 2});
+        CHECK(w.add_byte_set(at("f", 0), Kind::string, members, true) == Pair{0, 2});
         check_nothing_written(w);
     }
     SECTION("case-insensitive string: equal under ASCII folding") {
         BlobWriter w({});
-        w.add_instance(1, 1, 1);
+        w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
         const std::string_view members[] = {"C:\\a.exe", "x", "c:\\A.EXE"};
-        CHECK(w.add_byte_set("f", Kind::string, members, true) == Pair{0, 2});
+        CHECK(w.add_byte_set(at("f", 0), Kind::string, members, true) == Pair{0, 2});
         check_nothing_written(w);
     }
     SECTION("string: case differs, and the set is case-sensitive, so no duplicate") {
         BlobWriter w({});
-        w.add_instance(1, 1, 1);
+        w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
         const std::string_view members[] = {"a", "A"};
-        CHECK_FALSE(w.add_byte_set("f", Kind::string, members, false));
+        CHECK_FALSE(w.add_byte_set(at("f", 0), Kind::string, members, false));
         CHECK(w.criterion_count() == 1);
     }
     SECTION("case-insensitive string: only ASCII letters fold") {
         BlobWriter w({});
-        w.add_instance(1, 1, 1);
+        w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
         // '[' and '{' differ by 0x20 like 'A' and 'a', but are not letters;
         // neither are the UTF-8 bytes of "É" and "é".
         const std::string_view members[] = {"[", "{", "\xc3\x89", "\xc3\xa9", "@", "`"};
-        CHECK_FALSE(w.add_byte_set("f", Kind::string, members, true));
+        CHECK_FALSE(w.add_byte_set(at("f", 0), Kind::string, members, true));
         CHECK(w.criterion_count() == 1);
     }
     SECTION("bytes with NUL") {
         BlobWriter w({});
-        w.add_instance(1, 1, 1);
+        w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
         const std::string_view members[] = {std::string_view("\0a", 2), "a",
                                             std::string_view("\0a", 2)};
-        CHECK(w.add_byte_set("f", Kind::bytes, members, false) == Pair{0, 2});
+        CHECK(w.add_byte_set(at("f", 0), Kind::bytes, members, false) == Pair{0, 2});
         check_nothing_written(w);
     }
     SECTION("enum") {
         BlobWriter w({});
-        w.add_instance(1, 1, 1);
+        w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
         const std::string_view members[] = {"READ", "WRITE", "READ"};
-        CHECK(w.add_byte_set("f", Kind::enumeration, members, false) == Pair{0, 2});
+        CHECK(w.add_byte_set(at("f", 0), Kind::enumeration, members, false) == Pair{0, 2});
         check_nothing_written(w);
     }
     SECTION("ip: same address and prefix") {
         BlobWriter w({});
-        w.add_instance(1, 1, 1);
+        w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
         const IpValue members[] = {doc6(0, 32), v4(10, 0, 0, 0, 104), v4(192, 0, 2, 7),
                                    doc6(0, 32)};
-        CHECK(w.add_ip_set("f", members) == Pair{0, 3});
+        CHECK(w.add_ip_set(at("f", 0), members) == Pair{0, 3});
         check_nothing_written(w);
     }
     SECTION("ip: same address, different prefix is no duplicate") {
         BlobWriter w({});
-        w.add_instance(1, 1, 1);
+        w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
         const IpValue members[] = {v4(10, 0, 0, 0, 112), v4(10, 0, 0, 0, 104)};
-        CHECK_FALSE(w.add_ip_set("f", members));
+        CHECK_FALSE(w.add_ip_set(at("f", 0), members));
         CHECK(w.criterion_count() == 1);
     }
 }
 
 TEST_CASE("a refused set leaves the blob as if it had not been added") {
+    const ringward::BlobInstance instance{
+        .id = 1, .template_type_id = 1, .template_type_version = 1, .field_count = 3};
     BlobWriter with_refusal({});
-    with_refusal.add_instance(1, 1, 1);
-    with_refusal.add_wildcard("a");
+    with_refusal.add_instance(instance);
+    with_refusal.add_valueless(at("a", 0), ringward::format::Op::exists, Kind::uint64);
     const uint64_t duplicate[] = {1, 1};
-    CHECK(with_refusal.add_scalar_set("b", Kind::uint64, duplicate));
-    with_refusal.add_wildcard("c");
+    CHECK(with_refusal.add_scalar_set(at("b", 1), Kind::uint64, duplicate));
+    const std::string_view duplicate_any_of[] = {"x", "X"};
+    CHECK(with_refusal.add_any_of(at("b", 1), ringward::format::Op::suffix, Kind::string,
+                                  duplicate_any_of, true));
+    with_refusal.add_valueless(at("c", 2), ringward::format::Op::exists, Kind::uint64);
 
     BlobWriter without({});
-    without.add_instance(1, 1, 1);
-    without.add_wildcard("a");
-    without.add_wildcard("c");
+    without.add_instance(instance);
+    without.add_valueless(at("a", 0), ringward::format::Op::exists, Kind::uint64);
+    without.add_valueless(at("c", 2), ringward::format::Op::exists, Kind::uint64);
     CHECK(with_refusal.finish() == without.finish());
+}
+
+TEST_CASE("an any-of given in any order gives identical bytes") {
+    SECTION("contains") {
+        check_all_orders_identical<std::string_view>({"b", "a", "ab", ""}, [](BlobWriter& w,
+                                                                              const auto& m) {
+            return w.add_any_of(at("f", 0), ringward::format::Op::contains, Kind::bytes, m, false)
+                .has_value();
+        });
+    }
+    SECTION("case-insensitive glob, in folded order") {
+        check_all_orders_identical<std::string_view>(
+            {"B*", "a*", "[x]"}, [](BlobWriter& w, const auto& m) {
+                return w.add_any_of(at("f", 0), ringward::format::Op::glob, Kind::string, m, true)
+                    .has_value();
+            });
+    }
+    SECTION("case-insensitive regex, in folded order, with one program") {
+        check_all_orders_identical<std::string_view>(
+            {"^B", "^a", "[x]"}, [](BlobWriter& w, const auto& m) {
+                return w.add_regex(at("f", 0), m, true).has_value();
+            });
+    }
+}
+
+TEST_CASE("a regex criterion carries the program of its patterns' union") {
+    BlobWriter w({});
+    w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
+    const std::string_view patterns[] = {"b+", "A"};
+    REQUIRE_FALSE(w.add_regex(at("f", 0), patterns, true));
+    const BlobBytes b{w.finish()};
+    BlobView view;
+    REQUIRE(read_blob(b.bytes.data(), b.bytes.size(), Limits{}, &view).ok());
+    const auto program = view.instance(0).criterion(0).regex_program();
+    // The union in the stored (folded) order: "A" before "b+".
+    const auto expected = ringward::compile_regex("(?:A)|(?:b+)", ci_options());
+    REQUIRE(expected.ok());
+    CHECK(std::vector<uint8_t>(program.data, program.data + program.size) == expected.program);
+    CHECK(program.data == b.bytes.data() + b.program_at(0));
+    // The program is the last pool item.
+    CHECK(b.program_at(0) + align_up(program.size, 8) == b.size());
+    CHECK(reencoded(b.bytes) == b.bytes);
+}
+
+TEST_CASE("add_regex refuses repeated patterns and patterns compile_regex refuses") {
+    BlobWriter w({});
+    w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
+    const std::string_view repeated[] = {"a", "x", "A"};
+    const auto duplicate = w.add_regex(at("f", 0), repeated, true);
+    REQUIRE(duplicate);
+    CHECK(duplicate->duplicate == std::pair<size_t, size_t>{0, 2});
+    CHECK_FALSE(duplicate->error);
+    const std::string_view broken[] = {"(a"};
+    const auto refused = w.add_regex(at("f", 0), broken, false);
+    REQUIRE(refused);
+    CHECK_FALSE(refused->duplicate);
+    REQUIRE(refused->error);
+    const auto direct = ringward::compile_regex("(a");
+    REQUIRE(direct.error);
+    CHECK(refused->error->code == direct.error->code);
+    CHECK(w.criterion_count() == 0);
+    CHECK(w.pool_size() == 0);
+}
+
+TEST_CASE("an any-of of one value is written as that single value") {
+    const ringward::BlobInstance instance{
+        .id = 1, .template_type_id = 1, .template_type_version = 1};
+    BlobWriter any_of({});
+    any_of.add_instance(instance);
+    const std::string_view one[] = {"x.exe"};
+    CHECK_FALSE(
+        any_of.add_any_of(at("f", 0), ringward::format::Op::suffix, Kind::string, one, true));
+    BlobWriter single({});
+    single.add_instance(instance);
+    single.add_bytes(at("f", 0), ringward::format::Op::suffix, Kind::string, "x.exe", true);
+    const std::vector<uint8_t> bytes = any_of.finish();
+    CHECK(bytes == single.finish());
+    CHECK(reencoded(bytes) == bytes);
+}
+
+// One criterion of a permutation test: where it goes and a value that tells
+// it apart.
+struct Placed {
+    uint16_t group;
+    uint16_t field;
+    uint64_t value;
+};
+
+std::vector<uint8_t> write_in_order(const std::vector<Placed>& criteria) {
+    BlobWriter writer({});
+    writer.add_instance({.id = 1,
+                         .template_type_id = 1,
+                         .template_type_version = 1,
+                         .field_count = 3,
+                         .exclusion_count = 2});
+    for (const Placed& c : criteria) {
+        const std::string name(1, static_cast<char>('a' + c.field));
+        writer.add_scalar(at(name, c.field, c.group), ringward::format::Op::eq, Kind::uint64,
+                          c.value);
+    }
+    return writer.finish();
+}
+
+TEST_CASE("criteria given in any order are written sorted by (group, field_index)") {
+    // Distinct (group, field_index) pairs: every order gives the same bytes.
+    std::vector<Placed> criteria = {{0, 2, 1}, {0, 0, 2}, {1, 1, 3}, {2, 0, 4}, {0, 1, 5}};
+    std::sort(criteria.begin(), criteria.end(), [](const Placed& a, const Placed& b) {
+        return std::tie(a.group, a.field) < std::tie(b.group, b.field);
+    });
+    const std::vector<uint8_t> sorted = write_in_order(criteria);
+    CHECK(reencoded(sorted) == sorted);
+    const BlobBytes b{sorted};
+    for (uint32_t k = 0; k < criteria.size(); ++k) {
+        INFO("record " << k);
+        CHECK(b.u16(b.criterion(k)) == criteria[k].field);
+        CHECK(b.u16(b.criterion(k) + 6) == criteria[k].group);
+        CHECK(b.u64(b.criterion(k) + 32) == criteria[k].value);
+    }
+    size_t permutations = 0;
+    std::vector<size_t> order(criteria.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    do {
+        std::vector<Placed> permuted;
+        for (const size_t i : order) {
+            permuted.push_back(criteria[i]);
+        }
+        CHECK(write_in_order(permuted) == sorted);
+        ++permutations;
+    } while (std::next_permutation(order.begin(), order.end()));
+    CHECK(permutations == 120);
+}
+
+TEST_CASE("criteria on one field of one group keep the order they were given in") {
+    const std::vector<uint8_t> first = write_in_order({{1, 0, 7}, {0, 1, 8}, {0, 1, 9}, {2, 2, 1}});
+    const std::vector<uint8_t> second =
+        write_in_order({{0, 1, 9}, {2, 2, 1}, {1, 0, 7}, {0, 1, 8}});
+    CHECK(first != second);
+    CHECK(reencoded(first) == first);
+    CHECK(reencoded(second) == second);
+    const BlobBytes a{first};
+    const BlobBytes b{second};
+    // Both start with the two criteria on (0, 1), in their given order.
+    CHECK(a.u64(a.criterion(0) + 32) == 8);
+    CHECK(a.u64(a.criterion(1) + 32) == 9);
+    CHECK(b.u64(b.criterion(0) + 32) == 9);
+    CHECK(b.u64(b.criterion(1) + 32) == 8);
+}
+
+TEST_CASE("the instance record carries rule_id, field_count and exclusion_count") {
+    BlobWriter writer({});
+    writer.add_instance({.id = 3,
+                         .template_type_id = 4,
+                         .template_type_version = 5,
+                         .rule_id = 0x01020304,
+                         .field_count = 0xfffe,
+                         .exclusion_count = 1});
+    writer.add_field_ref(at("x", 0xfffd, 1), ringward::format::Op::contains, Kind::bytes, "y", 0,
+                         false);
+    const BlobBytes b{writer.finish()};
+    REQUIRE(b.read().ok());
+    const uint32_t r = BlobBytes::instance(0);
+    CHECK(b.u32(r + 12) == 0x01020304);
+    CHECK(b.u32(r + 16) == 0);
+    CHECK(b.u32(r + 20) == 1);
+    CHECK(b.u16(r + 24) == 0xfffe);
+    CHECK(b.u16(r + 26) == 1);
+    CHECK(b.u32(r + 28) == 0);
+    const uint32_t c = b.criterion(0);
+    CHECK(b.u16(c) == 0xfffd);
+    CHECK(b.u8(c + 4) == 0x04);
+    CHECK(b.u16(c + 6) == 1);
+    CHECK(b.u16(c + 28) == 0);
+    CHECK(b.u32(c + 20) == 1);
+    CHECK(b.u8(b.data_at(0)) == 'y');
+    CHECK(reencoded(b.bytes) == b.bytes);
+}
+
+TEST_CASE("rollback undoes an instance and its criteria") {
+    const auto start = [](BlobWriter& w) {
+        w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
+        w.add_bytes(at("a", 0), ringward::format::Op::eq, Kind::string, "kept", false);
+    };
+    BlobWriter with_rollback({});
+    start(with_rollback);
+    const BlobWriter::Mark before_second = with_rollback.mark();
+    with_rollback.add_instance(
+        {.id = 2, .template_type_id = 1, .template_type_version = 1, .exclusion_count = 1});
+    with_rollback.add_bytes(at("b", 0, 1), ringward::format::Op::eq, Kind::string, "dropped",
+                            false);
+    with_rollback.rollback(before_second);
+    CHECK(with_rollback.instance_count() == 1);
+    CHECK(with_rollback.criterion_count() == 1);
+    CHECK(with_rollback.pool_size() == 16);
+    // The first instance takes criteria again after the rollback.
+    with_rollback.add_valueless(at("a", 0, 0, true), ringward::format::Op::empty, Kind::string);
+    with_rollback.add_instance({.id = 3, .template_type_id = 1, .template_type_version = 1});
+
+    BlobWriter without({});
+    start(without);
+    without.add_valueless(at("a", 0, 0, true), ringward::format::Op::empty, Kind::string);
+    without.add_instance({.id = 3, .template_type_id = 1, .template_type_version = 1});
+    const std::vector<uint8_t> bytes = with_rollback.finish();
+    CHECK(bytes == without.finish());
+    CHECK(reencoded(bytes) == bytes);
 }
 
 TEST_CASE("the same content gives the same bytes") {
@@ -331,9 +551,10 @@ TEST_CASE("reserve changes nothing in the output") {
     BlobWriter reserved({.channel = 3});
     reserved.reserve(100, 1000, 1 << 16);
     for (BlobWriter* w : {&plain, &reserved}) {
-        w->add_instance(4, 5, 6);
-        w->add_bytes("s", ringward::format::Op::contains, Kind::bytes, "xyz", false);
-        w->add_ip("n", ringward::format::Op::cidr_contains, doc6(0, 32));
+        w->add_instance(
+            {.id = 4, .template_type_id = 5, .template_type_version = 6, .field_count = 2});
+        w->add_bytes(at("s", 0), ringward::format::Op::contains, Kind::bytes, "xyz", false);
+        w->add_ip(at("n", 1), ringward::format::Op::cidr_contains, doc6(0, 32));
     }
     CHECK(plain.finish() == reserved.finish());
 }
@@ -341,14 +562,14 @@ TEST_CASE("reserve changes nothing in the output") {
 TEST_CASE("writer counts follow what was added") {
     BlobWriter w({});
     CHECK(w.instance_count() == 0);
-    w.add_instance(1, 1, 1);
-    w.add_wildcard("abc");
-    w.add_bytes("d", ringward::format::Op::eq, Kind::string, "hello", false);
-    w.add_instance(2, 1, 1);
+    w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1, .field_count = 2});
+    w.add_valueless(at("abc", 0), ringward::format::Op::exists, Kind::string);
+    w.add_bytes(at("d", 1), ringward::format::Op::eq, Kind::string, "hello", false);
+    w.add_instance({.id = 2, .template_type_id = 1, .template_type_version = 1});
     CHECK(w.instance_count() == 2);
     CHECK(w.criterion_count() == 2);
-    // "abc" at 0, "d" at 8, "hello" at 16..21.
-    CHECK(w.pool_size() == 21);
+    // "abc" at 0, "d" at 8, "hello" at 16..21, padded to 24.
+    CHECK(w.pool_size() == 24);
     const BlobBytes b{w.finish()};
     CHECK(b.pool_size() == 24);
     CHECK(b.read().ok());

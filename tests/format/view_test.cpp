@@ -7,8 +7,15 @@
 #include <vector>
 
 #include "format/blob_fixture.hpp"
+#include "ringward/regex.hpp"
 
 namespace {
+
+ringward::RegexOptions ci_options() {
+    ringward::RegexOptions options;
+    options.case_insensitive = true;
+    return options;
+}
 
 using ringward::IpValue;
 using ringward::format::BlobView;
@@ -58,6 +65,7 @@ struct Expect {
     Op op;
     Kind kind;
     bool case_insensitive;
+    bool negated;
     uint8_t prefix_len;
     uint32_t value_count;
     uint64_t value0;
@@ -74,7 +82,7 @@ TEST_CASE("blob accessors return the header and section values") {
     CHECK(f.view.sensor_max() == kFixtureHeader.sensor_max);
     CHECK(f.view.instance_count() == kFixtureInstances);
     CHECK(f.view.criterion_count() == kFixtureCriteria);
-    CHECK(f.view.pool_offset() == 80 + 24 * kFixtureInstances + 48 * kFixtureCriteria);
+    CHECK(f.view.pool_offset() == 80 + 32 * kFixtureInstances + 48 * kFixtureCriteria);
     CHECK(f.view.pool_size() == f.bytes.size() - f.view.pool_offset());
 
     const SensorVersion max = SensorVersion::unpack(f.view.sensor_max());
@@ -97,13 +105,19 @@ TEST_CASE("packed sensor versions order as versions") {
 TEST_CASE("instance accessors return what was written") {
     const Fixture f;
     struct Row {
-        uint32_t id, type_id, type_version, first, count;
+        uint32_t id, type_id, type_version, rule_id, first, count;
+        uint16_t field_count, exclusion_count;
     };
     const Row rows[] = {
-        {5, 291, 2, 0, 9},
-        {7, 292, 1, 9, 0},
-        {9, 293, 1, 9, 10},
-        {0xffffffff, 1, 0, 19, 9},
+        {5, 291, 2, 11, 0, 9, 9, 0},
+        {7, 292, 1, 0, 9, 0, 1, 0},
+        {9, 293, 1, 11, 9, 10, 10, 0},
+        {0xffffffff, 1, 0, 0xfffffffe, 19, 14, 12, 2},
+    };
+    // Instance 3's (group, field_index) in blob order: the writer sorted them.
+    const std::pair<uint16_t, uint16_t> last_order[] = {
+        {0, 0}, {0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {0, 6},
+        {0, 7}, {0, 8}, {0, 9}, {0, 9}, {1, 0}, {1, 7}, {2, 11},
     };
     for (uint32_t i = 0; i < kFixtureInstances; ++i) {
         INFO("instance " << i);
@@ -113,11 +127,20 @@ TEST_CASE("instance accessors return what was written") {
         CHECK(instance.template_type_version() == rows[i].type_version);
         CHECK(instance.first_criterion() == rows[i].first);
         CHECK(instance.criterion_count() == rows[i].count);
-        CHECK(instance.record_offset() == 80 + 24 * i);
+        CHECK(instance.rule_id() == rows[i].rule_id);
+        CHECK(instance.field_count() == rows[i].field_count);
+        CHECK(instance.exclusion_count() == rows[i].exclusion_count);
+        CHECK(instance.record_offset() == 80 + 32 * i);
         for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
             INFO("criterion " << k);
             const CriterionView c = instance.criterion(k);
-            CHECK(c.field_index() == k);
+            if (i < 3) {
+                CHECK(c.field_index() == k);
+                CHECK(c.group() == 0);
+            } else {
+                CHECK(c.group() == last_order[k].first);
+                CHECK(c.field_index() == last_order[k].second);
+            }
             CHECK(c.record_offset() ==
                   f.view.pool_offset() - 48 * kFixtureCriteria + 48 * (rows[i].first + k));
         }
@@ -127,35 +150,41 @@ TEST_CASE("instance accessors return what was written") {
 TEST_CASE("criterion accessors return what was written") {
     const Fixture f;
     const Expect rows[] = {
-        {kWild, "wild", Op::wildcard, Kind::none, false, 0, 0, 0, 0},
-        {kPid, "pid", Op::eq, Kind::int64, false, 0, 1, bits(-42), 0},
-        {kUid, "uid", Op::gt, Kind::uint64, false, 0, 1, 1000, 0},
-        {kElevated, "elevated", Op::eq, Kind::boolean, false, 0, 1, 1, 0},
-        {kSize, "size", Op::range, Kind::int64, false, 0, 2, bits(-3), 9},
-        {kTitle, "title", Op::eq, Kind::string, false, 0, 1, 0, 0},
-        {kPath, "path", Op::prefix, Kind::string, true, 0, 1, 0, 0},
-        {kSig, "sig", Op::contains, Kind::bytes, false, 0, 1, 0, 0},
-        {kAccess, "access", Op::eq, Kind::enumeration, false, 0, 1, 0, 0},
+        {kWild, "wild", Op::exists, Kind::string, false, false, 0, 0, 0, 0},
+        {kPid, "pid", Op::eq, Kind::int64, false, false, 0, 1, bits(-42), 0},
+        {kUid, "uid", Op::gt, Kind::uint64, false, false, 0, 1, 1000, 0},
+        {kElevated, "elevated", Op::eq, Kind::boolean, false, false, 0, 1, 1, 0},
+        {kSize, "size", Op::range, Kind::int64, false, false, 0, 2, bits(-3), 9},
+        {kTitle, "title", Op::eq, Kind::string, false, false, 0, 1, 0, 0},
+        {kPath, "path", Op::prefix, Kind::string, true, false, 0, 1, 0, 0},
+        {kSig, "sig", Op::contains, Kind::bytes, false, false, 0, 1, 0, 0},
+        {kAccess, "access", Op::eq, Kind::enumeration, false, false, 0, 1, 0, 0},
         // value0/value1 of an IP are its 16 bytes read as two little-endian u64.
-        {kSrc, "src", Op::eq, Kind::ip, false, 128, 1, 0, 0x0702'00c0'ffff'0000},
-        {kDst, "dst", Op::ne, Kind::ip, false, 128, 1, 0xb80d0120, 0x0100'0000'0000'0000},
-        {kNet4, "net4", Op::cidr_contains, Kind::ip, false, 104, 1, 0, 0x0000'000a'ffff'0000},
-        {kNet6, "net6", Op::cidr_contains, Kind::ip, false, 32, 1, 0xb80d0120, 0},
-        {kPorts, "ports", Op::in, Kind::int64, false, 0, 4, 0, 0},
-        {kInodes, "inodes", Op::in, Kind::uint64, false, 0, 3, 0, 0},
-        {kNames, "names", Op::in, Kind::string, true, 0, 6, 0, 0},
-        {kBlobs, "blobs", Op::in, Kind::bytes, false, 0, 2, 0, 0},
-        {kModes, "modes", Op::in, Kind::enumeration, false, 0, 2, 0, 0},
-        {kPeers, "peers", Op::in, Kind::ip, false, 0, 4, 0, 0},
-        {kLt, "a", Op::lt, Kind::int64, false, 0, 1, bits(-1), 0},
-        {kLe, "b", Op::le, Kind::uint64, false, 0, 1, 3, 0},
-        {kGe, "c", Op::ge, Kind::int64, false, 0, 1, 0, 0},
-        {kNeBool, "d", Op::ne, Kind::boolean, false, 0, 1, 0, 0},
-        {kSuffix, "e", Op::suffix, Kind::string, true, 0, 1, 0, 0},
-        {kGlob, "f", Op::glob, Kind::string, false, 0, 1, 0, 0},
-        {kRegex, "g", Op::regex, Kind::string, true, 0, 1, 0, 0},
-        {kURange, "h", Op::range, Kind::uint64, false, 0, 2, 5, 5},
-        {kLast, "i", Op::eq, Kind::bytes, false, 0, 1, 0, 0},
+        {kSrc, "src", Op::eq, Kind::ip, false, false, 128, 1, 0, 0x0702'00c0'ffff'0000},
+        {kDst, "dst", Op::eq, Kind::ip, false, true, 128, 1, 0xb80d0120, 0x0100'0000'0000'0000},
+        {kNet4, "net4", Op::cidr_contains, Kind::ip, false, false, 104, 1, 0,
+         0x0000'000a'ffff'0000},
+        {kNet6, "net6", Op::cidr_contains, Kind::ip, false, false, 32, 1, 0xb80d0120, 0},
+        {kPorts, "ports", Op::in, Kind::int64, false, false, 0, 4, 0, 0},
+        {kInodes, "inodes", Op::in, Kind::uint64, false, false, 0, 3, 0, 0},
+        {kNames, "names", Op::in, Kind::string, true, false, 0, 6, 0, 0},
+        {kBlobs, "blobs", Op::in, Kind::bytes, false, false, 0, 2, 0, 0},
+        {kModes, "modes", Op::in, Kind::enumeration, false, false, 0, 2, 0, 0},
+        {kPeers, "peers", Op::in, Kind::ip, false, false, 0, 4, 0, 0},
+        {kLt, "a", Op::lt, Kind::int64, false, false, 0, 1, bits(-1), 0},
+        {kLe, "b", Op::le, Kind::uint64, false, false, 0, 1, 3, 0},
+        {kGe, "c", Op::ge, Kind::int64, false, false, 0, 1, 0, 0},
+        {kNeBool, "d", Op::eq, Kind::boolean, false, true, 0, 1, 0, 0},
+        {kSuffix, "e", Op::suffix, Kind::string, true, false, 0, 1, 0, 0},
+        {kGlob, "f", Op::glob, Kind::string, false, false, 0, 1, 0, 0},
+        {kRegex, "g", Op::regex, Kind::string, true, false, 0, 1, 0, 0},
+        {kURange, "h", Op::range, Kind::uint64, false, false, 0, 2, 5, 5},
+        {kAnyOf, "j", Op::contains, Kind::string, true, false, 0, 3, 0, 0},
+        {kRef, "k", Op::eq, Kind::string, false, false, 0, 1, 0, 0},
+        {kEmpty, "k", Op::empty, Kind::string, false, true, 0, 0, 0, 0},
+        {kExcl, "a", Op::eq, Kind::int64, false, false, 0, 1, 7, 0},
+        {kExclExists, "h", Op::exists, Kind::uint64, false, true, 0, 0, 0, 0},
+        {kLast, "i", Op::eq, Kind::bytes, false, false, 0, 1, 0, 0},
     };
     REQUIRE(std::size(rows) == kFixtureCriteria);
     for (const Expect& row : rows) {
@@ -164,8 +193,10 @@ TEST_CASE("criterion accessors return what was written") {
         CHECK(text(c.name()) == row.name);
         CHECK(c.op() == row.op);
         CHECK(c.kind() == row.kind);
-        CHECK(c.is_wildcard() == (row.op == Op::wildcard));
         CHECK(c.case_insensitive() == row.case_insensitive);
+        CHECK(c.negated() == row.negated);
+        CHECK(c.is_field_ref() == (row.index == kRef));
+        CHECK(c.ref_field_index() == (row.index == kRef ? 10 : 0));
         CHECK(c.prefix_len() == row.prefix_len);
         CHECK(c.value_count() == row.value_count);
         CHECK(c.value0() == row.value0);
@@ -197,11 +228,50 @@ TEST_CASE("single byte-string values and their pool data") {
     CHECK(text(f.criterion(kGlob).data()) == "*.tmp");
     CHECK(text(f.criterion(kRegex).data()) == "^a+$");
     CHECK(text(f.criterion(kLast).data()) == "\x01");
-    // Inline values have no pool data.
-    for (const Crit k : {kWild, kPid, kElevated, kSize, kSrc, kNet6, kURange}) {
+    // Inline values, and exists and empty, have no pool data.
+    for (const Crit k :
+         {kWild, kPid, kElevated, kSize, kSrc, kNet6, kURange, kEmpty, kExcl, kExclExists}) {
         INFO("criterion " << k);
         CHECK(f.criterion(k).data().size == 0);
     }
+}
+
+TEST_CASE("regex_program is the compiled program of the pattern, right after it") {
+    const Fixture f;
+    const CriterionView regex = f.criterion(kRegex);
+    const Bytes program = regex.regex_program();
+    const auto expected = ringward::compile_regex("^a+$", ci_options());
+    REQUIRE(expected.ok());
+    CHECK(std::vector<uint8_t>(program.data, program.data + program.size) == expected.program);
+    const BlobBytes b{f.bytes};
+    CHECK(program.data == f.bytes.data() + b.program_at(kRegex));
+    // And the core verifier accepts it, as the matcher needs.
+    CHECK(ringward::core::verify_regex(program.data, program.size).error ==
+          ringward::core::RegexVerifyError::ok);
+}
+
+TEST_CASE("a field reference names the other field in its data") {
+    const Fixture f;
+    const CriterionView ref = f.criterion(kRef);
+    CHECK(ref.is_field_ref());
+    CHECK(ref.ref_field_index() == 10);
+    CHECK(text(ref.data()) == "l");
+    CHECK(ref.value_count() == 1);
+    CHECK(ref.field_index() == 9);
+    // The other criterion on field 9 is no field reference.
+    CHECK_FALSE(f.criterion(kEmpty).is_field_ref());
+    CHECK(f.criterion(kEmpty).field_index() == 9);
+}
+
+TEST_CASE("group tells an instance's own criteria from each exclusion's") {
+    const Fixture f;
+    for (const Crit k : {kLt, kURange, kAnyOf, kRef, kEmpty}) {
+        CHECK(f.criterion(k).group() == 0);
+    }
+    CHECK(f.criterion(kExcl).group() == 1);
+    CHECK(f.criterion(kExclExists).group() == 1);
+    CHECK(f.criterion(kLast).group() == 2);
+    CHECK(f.criterion(kLast).field_index() == 11);
 }
 
 TEST_CASE("ip accessors return the address bytes in network order") {
@@ -240,10 +310,12 @@ TEST_CASE("ip set members in ascending order, each with its prefix") {
     }
 }
 
-TEST_CASE("ByteSetCursor walks byte-string sets in stored order") {
+TEST_CASE("ByteSetCursor walks byte-string in-sets and any-of sets in stored order") {
     const Fixture f;
-    const std::pair<Crit, const std::vector<std::string>*> sets[] = {
-        {kNames, &kNamesSorted}, {kBlobs, &kBlobsSorted}, {kModes, &kModesSorted}};
+    const std::pair<Crit, const std::vector<std::string>*> sets[] = {{kNames, &kNamesSorted},
+                                                                     {kBlobs, &kBlobsSorted},
+                                                                     {kModes, &kModesSorted},
+                                                                     {kAnyOf, &kAnyOfSorted}};
     for (const auto& [k, expected] : sets) {
         INFO("criterion " << k);
         ByteSetCursor cursor = f.criterion(k).byte_members();

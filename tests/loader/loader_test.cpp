@@ -7,14 +7,21 @@
 #include <functional>
 #include <set>
 
+#include "ringward/compile.hpp"
 #include "ringward/loader.h"
 #include "ringward/sensor_table.h"
 #include "ringward/sign.hpp"
 #include "ringward/validate.hpp"
+#include "support/envelope.hpp"
 #include "support/fixtures.hpp"
 #include "support/run.hpp"
 
 using namespace ringward;
+using ringward::format::Kind;
+using ringward::format::Op;
+using ringward::test::put_u32;
+using ringward::test::put_u64;
+using ringward::test::resign;
 using ringward::test::source_path;
 using ringward::test::test_key;
 
@@ -100,33 +107,6 @@ std::vector<uint8_t> sign(const SecretKey& key, const EnvelopePolicy& p = policy
     auto envelope = sign_envelope(small_blob(), key, p);
     REQUIRE(envelope.ok());
     return std::move(*envelope.value);
-}
-
-void put_u32(std::vector<uint8_t>& b, size_t at, uint32_t v) {
-    for (int i = 0; i < 4; ++i) {
-        b[at + static_cast<size_t>(i)] = static_cast<uint8_t>(v >> (8 * i));
-    }
-}
-void put_u64(std::vector<uint8_t>& b, size_t at, uint64_t v) {
-    for (int i = 0; i < 8; ++i) {
-        b[at + static_cast<size_t>(i)] = static_cast<uint8_t>(v >> (8 * i));
-    }
-}
-
-// Signs the header of `envelope` again with `key`, as a forger holding that
-// key would after changing the header or the blob; refreshes the blob hash
-// first when `rehash`.
-void resign(std::vector<uint8_t>& envelope, const SecretKey& key, bool rehash) {
-    const size_t blob_size = envelope.size() - kHeader - RINGWARD_SIGNATURE_BYTES;
-    if (rehash) {
-        crypto_generichash(envelope.data() + 88, RINGWARD_HASH_BYTES, envelope.data() + kHeader,
-                           blob_size, nullptr, 0);
-    }
-    const char context[] = "ringward envelope v1";
-    std::vector<uint8_t> message(context, context + sizeof(context));
-    message.insert(message.end(), envelope.begin(), envelope.begin() + kHeader);
-    const Signature s = key.sign(message);
-    std::copy(s.begin(), s.end(), envelope.end() - RINGWARD_SIGNATURE_BYTES);
 }
 
 }  // namespace
@@ -392,16 +372,16 @@ TEST_CASE("instances a sensor cannot evaluate are skipped and counted, never eva
         CHECK(instance.template_type_id == 1);
         CHECK(instance.status == RINGWARD_SKIP_UNKNOWN_TEMPLATE);
     }
-    SECTION("more criteria than the sensor supplies inputs: the Channel 291 case") {
+    SECTION("more fields than the sensor supplies inputs: the Channel 291 case") {
         Agent agent({&key});
         agent.sensor.table[0].input_count -= 1;
         ringward_loaded loaded{};
         REQUIRE(agent.load(envelope, &loaded) == RINGWARD_OK);
         ringward_instance instance{};
         ringward_instance_at(&loaded, 0, &instance);
-        CHECK(instance.status == RINGWARD_SKIP_TOO_MANY_CRITERIA);
+        CHECK(instance.status == RINGWARD_SKIP_TOO_MANY_FIELDS);
         CHECK(instance.input_count == 10);
-        CHECK(instance.criterion_count == 11);
+        CHECK(instance.field_count == 11);
     }
     SECTION("a value type that is not its input's") {
         Agent agent({&key});
@@ -416,6 +396,185 @@ TEST_CASE("instances a sensor cannot evaluate are skipped and counted, never eva
         ringward_instance_at(&loaded, 0, &instance);
         CHECK(instance.status == RINGWARD_SKIP_TYPE_MISMATCH);
         CHECK(instance.criterion == 1);
+    }
+}
+
+namespace {
+
+// A version 1 envelope (docs/envelope.md) signed by `key` around `blob`,
+// written here field by field and signed with resign(), so that no
+// validator sees the blob: how content that validation would refuse reaches
+// an agent anyway (a validator bug, a targeted build list that missed this
+// sensor).
+std::vector<uint8_t> envelope_around(const SecretKey& key, const std::vector<uint8_t>& blob,
+                                     uint64_t sensor_min, uint64_t sensor_max) {
+    std::vector<uint8_t> envelope(kHeader, 0);
+    const uint8_t magic[8] = {0x89, 'R', 'W', 'S', 0x0D, 0x0A, 0x1A, 0x0A};
+    std::copy(std::begin(magic), std::end(magic), envelope.begin());
+    envelope[8] = 1;  // format_version
+    envelope[10] = static_cast<uint8_t>(kHeader);
+    envelope[12] = RINGWARD_ALGORITHM_ED25519;
+    const KeyId id = key.id();
+    std::copy(id.begin(), id.end(), envelope.begin() + 16);
+    put_u32(envelope, 32, 293);  // channel
+    put_u32(envelope, 36, 1);    // ring
+    put_u64(envelope, 40, 12);   // sequence
+    put_u64(envelope, 48, kNow - 3600);
+    put_u64(envelope, 56, kNow + 3600);
+    put_u64(envelope, 64, sensor_min);
+    put_u64(envelope, 72, sensor_max);
+    put_u64(envelope, 80, blob.size());
+    envelope.insert(envelope.end(), blob.begin(), blob.end());
+    envelope.resize(envelope.size() + RINGWARD_SIGNATURE_BYTES, 0);
+    resign(envelope, key, true);
+    return envelope;
+}
+
+CriterionPlace on(std::string_view name, uint16_t index, uint16_t group = 0, bool negate = false) {
+    return CriterionPlace{.field = name, .field_index = index, .group = group, .negate = negate};
+}
+
+}  // namespace
+
+TEST_CASE("the v2 skip logic: the 291 rule, every group's fields and types, field references") {
+    const SecretKey key = test_key(1);
+    const uint64_t sensor_min = format::SensorVersion{7, 13, 0}.packed();
+    const uint64_t sensor_max = format::SensorVersion{7, 13, 99999}.packed();
+    // A template type 900 v1 whose sensor supplies 20 inputs, all strings but
+    // input 2 (bytes).
+    std::vector<uint8_t> types(20, RINGWARD_TYPE_STRING);
+    types[2] = RINGWARD_TYPE_BYTES;
+    const ringward_template_support table[] = {{900, 1, 20, types.data()}};
+
+    BlobWriter w({.channel = 293, .sensor_min = sensor_min, .sensor_max = sensor_max});
+    // 1: the registry's type declares 21 fields, the sensor supplies 20, and
+    // a criterion reads field 20: the Channel 291 case.
+    w.add_instance({.id = 1,
+                    .template_type_id = 900,
+                    .template_type_version = 1,
+                    .rule_id = 7,
+                    .field_count = 21});
+    w.add_bytes(on("f0", 0), Op::eq, Kind::string, "a", false);
+    const std::string_view pattern[] = {"x"};
+    REQUIRE_FALSE(w.add_regex(on("f20", 20), pattern, false));
+    // 2: 21 fields again; its own criterion is on a supplied field, only its
+    // exclusion reads field 20. Still never evaluated.
+    w.add_instance({.id = 2,
+                    .template_type_id = 900,
+                    .template_type_version = 1,
+                    .rule_id = 7,
+                    .field_count = 21,
+                    .exclusion_count = 1});
+    w.add_bytes(on("f0", 0), Op::eq, Kind::string, "a", false);
+    w.add_valueless(on("f20", 20, 1), Op::exists, Kind::string);
+    // 3: 21 fields, and no criterion past field 0: the type alone decides.
+    w.add_instance(
+        {.id = 3, .template_type_id = 900, .template_type_version = 1, .field_count = 21});
+    w.add_bytes(on("f0", 0), Op::eq, Kind::string, "a", false);
+    // 4: 20 fields, an exclusion on field 19: evaluable.
+    w.add_instance({.id = 4,
+                    .template_type_id = 900,
+                    .template_type_version = 1,
+                    .rule_id = 8,
+                    .field_count = 20,
+                    .exclusion_count = 1});
+    w.add_bytes(on("f3", 3), Op::contains, Kind::string, "b", true);
+    w.add_valueless(on("f19", 19, 1, true), Op::empty, Kind::string);
+    // 5: a value type mismatch inside an exclusion (uint on a string input).
+    w.add_instance({.id = 5,
+                    .template_type_id = 900,
+                    .template_type_version = 1,
+                    .field_count = 20,
+                    .exclusion_count = 1});
+    w.add_bytes(on("f3", 3), Op::eq, Kind::string, "c", false);
+    w.add_scalar(on("f5", 5, 1), Op::eq, Kind::uint64, 9);
+    // 6: a field reference whose other field is of another type (bytes).
+    w.add_instance(
+        {.id = 6, .template_type_id = 900, .template_type_version = 1, .field_count = 20});
+    w.add_field_ref(on("f1", 1), Op::eq, Kind::string, "f2", 2, false);
+    // 7: a field reference between two string fields: evaluable.
+    w.add_instance({.id = 7,
+                    .template_type_id = 900,
+                    .template_type_version = 1,
+                    .rule_id = 9,
+                    .field_count = 20});
+    w.add_field_ref(on("f1", 1, 0, true), Op::suffix, Kind::string, "f4", 4, true);
+    // 8: a template type the sensor does not have.
+    w.add_instance({.id = 8, .template_type_id = 901, .template_type_version = 1});
+    const std::vector<uint8_t> blob = w.finish();
+
+    Agent agent({&key});
+    agent.sensor.table.assign(std::begin(table), std::end(table));
+    ringward_loaded loaded{};
+    // Kept alive: loaded points into the envelope.
+    const auto envelope = envelope_around(key, blob, sensor_min, sensor_max);
+    REQUIRE(agent.load(envelope, &loaded) == RINGWARD_OK);
+    CHECK(loaded.instance_count == 8);
+    CHECK(loaded.evaluable_count == 2);
+    CHECK(loaded.skipped_count == 6);
+
+    struct Expected {
+        ringward_instance_status status;
+        uint32_t criterion;
+        uint32_t rule_id;
+        uint16_t field_count;
+        uint16_t exclusion_count;
+    };
+    const Expected expected[] = {
+        {RINGWARD_SKIP_TOO_MANY_FIELDS, 0, 7, 21, 0},
+        {RINGWARD_SKIP_TOO_MANY_FIELDS, 0, 7, 21, 1},
+        {RINGWARD_SKIP_TOO_MANY_FIELDS, 0, 0, 21, 0},
+        {RINGWARD_EVALUABLE, 0, 8, 20, 1},
+        {RINGWARD_SKIP_TYPE_MISMATCH, 1, 0, 20, 1},
+        {RINGWARD_SKIP_TYPE_MISMATCH, 0, 0, 20, 0},
+        {RINGWARD_EVALUABLE, 0, 9, 20, 0},
+        {RINGWARD_SKIP_UNKNOWN_TEMPLATE, 0, 0, 1, 0},
+    };
+    for (uint32_t i = 0; i < 8; ++i) {
+        INFO("instance " << i + 1);
+        ringward_instance instance{};
+        ringward_instance_at(&loaded, i, &instance);
+        CHECK(instance.id == i + 1);
+        CHECK(instance.status == expected[i].status);
+        CHECK(instance.criterion == expected[i].criterion);
+        CHECK(instance.rule_id == expected[i].rule_id);
+        CHECK(instance.field_count == expected[i].field_count);
+        CHECK(instance.exclusion_count == expected[i].exclusion_count);
+        CHECK(instance.input_count == (i == 7 ? 0u : 20u));
+    }
+
+    // The criterion accessor gives the v2 fields.
+    ringward_criterion c{};
+    ringward_criterion_at(&loaded, 3, 1, &c);
+    CHECK(c.field_index == 19);
+    CHECK(c.group == 1);
+    CHECK(c.negate == 1);
+    CHECK(c.field_ref == 0);
+    CHECK(c.op == static_cast<uint8_t>(Op::empty));
+    CHECK(c.kind == RINGWARD_TYPE_STRING);
+    CHECK(c.value_count == 0);
+    ringward_criterion_at(&loaded, 6, 0, &c);
+    CHECK(c.field_index == 1);
+    CHECK(c.group == 0);
+    CHECK(c.negate == 1);
+    CHECK(c.field_ref == 1);
+    CHECK(c.ref_field_index == 4);
+    CHECK(c.case_insensitive == 1);
+    CHECK(std::string(reinterpret_cast<const char*>(c.data), c.data_size) == "f4");
+
+    SECTION("a sensor that supplies the 21st input evaluates the 21-field instances") {
+        std::vector<uint8_t> more = types;
+        more.push_back(RINGWARD_TYPE_STRING);
+        const ringward_template_support wider[] = {{900, 1, 21, more.data()}};
+        agent.sensor.table.assign(std::begin(wider), std::end(wider));
+        ringward_loaded again{};
+        REQUIRE(agent.load(envelope, &again) == RINGWARD_OK);
+        CHECK(again.evaluable_count == 5);
+        for (uint32_t i = 0; i < 3; ++i) {
+            ringward_instance instance{};
+            ringward_instance_at(&again, i, &instance);
+            CHECK(instance.status == RINGWARD_EVALUABLE);
+        }
     }
 }
 

@@ -27,11 +27,18 @@ void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
               static_cast<std::streamsize>(bytes.size()));
 }
 
+// The example registry alone: what compile_input needs to name fields.
+TargetPaths registry_only() {
+    TargetPaths paths;
+    paths.registry = source_path("examples/registry.txtpb");
+    return paths;
+}
+
 std::vector<uint8_t> example_blob() {
     Report report;
     SourceTexts sources;
-    auto blob =
-        compile_input(source_path("examples/content/small.txtpb"), {}, nullptr, report, sources);
+    auto blob = compile_input(source_path("examples/content/small.txtpb"), {}, registry_only(),
+                              report, sources);
     REQUIRE(blob.has_value());
     return *blob;
 }
@@ -182,6 +189,27 @@ TEST_CASE("times and durations as the command's flags take them") {
     CHECK_FALSE(parse_duration("1w").has_value());
 }
 
+TEST_CASE("a source compiles only against a registry (RW0229)") {
+    Report report;
+    SourceTexts sources;
+    const std::string path = source_path("examples/content/small.txtpb");
+    CHECK_FALSE(compile_input(path, {}, TargetPaths{}, report, sources).has_value());
+    REQUIRE(report.diagnostics.size() == 1);
+    CHECK(report.diagnostics[0].code == Code::registry_missing);
+    CHECK(report.diagnostics[0].location.file == path);
+    Report inspected;
+    CHECK_FALSE(inspect_file(path, {}, InspectFormat::text, "", inspected, sources).has_value());
+    REQUIRE(inspected.diagnostics.size() == 1);
+    CHECK(inspected.diagnostics[0].code == Code::registry_missing);
+    // A blob needs none.
+    TempDir dir;
+    write_bytes(dir.file("small.rwc"), example_blob());
+    Report blob_report;
+    CHECK(inspect_file(dir.file("small.rwc"), {}, InspectFormat::text, "", blob_report, sources)
+              .has_value());
+    CHECK(blob_report.diagnostics.empty());
+}
+
 TEST_CASE("a NUL in a string value or a field name is refused at its source (RW0217)") {
     TempDir dir;
     const std::string path = dir.file("nul.txtpb");
@@ -205,7 +233,7 @@ TEST_CASE("a NUL in a string value or a field name is refused at its source (RW0
         write_text(path, head + c.criterion + "}\n");
         Report report;
         SourceTexts sources;
-        CHECK_FALSE(compile_input(path, {}, nullptr, report, sources).has_value());
+        CHECK_FALSE(compile_input(path, {}, registry_only(), report, sources).has_value());
         REQUIRE(report.diagnostics.size() == 1);
         CHECK(report.diagnostics[0].code == Code::text_nul);
         CHECK(report.diagnostics[0].location.line == 7);
@@ -218,7 +246,7 @@ TEST_CASE("a NUL in a string value or a field name is refused at its source (RW0
                    "} }\n}\n");
     Report report;
     SourceTexts sources;
-    static_cast<void>(compile_input(path, {}, nullptr, report, sources));
+    static_cast<void>(compile_input(path, {}, registry_only(), report, sources));
     for (const Diagnostic& d : report.diagnostics) {
         CHECK(d.code != Code::text_nul);
     }

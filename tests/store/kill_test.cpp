@@ -2,6 +2,12 @@
 // attempt and (for two sequences in three) mark good; it is killed at a
 // random moment, and the store it leaves must open, hold a state no older
 // than the last one seen, and load its last known good.
+//
+// The moment is random within the child's work, not within wall time: the
+// child says when it has finished its first round of transitions, and only
+// then does the parent wait its random delay and kill. On a loaded machine a
+// child killed a fixed time after fork may not have opened the store yet, so
+// a wall-clock kill proved nothing there and failed the progress checks.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,7 +27,8 @@ constexpr uint64_t kSequences = 1500;
 constexpr int kIterations = 60;
 
 [[noreturn]] void child_loop(const std::string& directory, const AgentConfig& agent,
-                             const std::vector<const std::vector<uint8_t>*>& envelopes) {
+                             const std::vector<const std::vector<uint8_t>*>& envelopes,
+                             int started_fd) {
     for (;;) {
         ringward_store* store = nullptr;
         if (ringward_store_open(directory.c_str(), kChannel, nullptr, &store) !=
@@ -56,6 +63,14 @@ constexpr int kIterations = 60;
             }
         }
         ringward_store_close(store);
+        if (started_fd >= 0) {
+            const char done = 1;
+            if (write(started_fd, &done, 1) != 1) {
+                _exit(7);
+            }
+            close(started_fd);
+            started_fd = -1;
+        }
     }
 }
 
@@ -76,11 +91,21 @@ TEST_CASE("a store killed with SIGKILL at random moments opens on a whole state 
     bool had_lkg = false;
     int killed = 0;
     for (int i = 0; i < kIterations; ++i) {
+        int started[2] = {-1, -1};
+        REQUIRE(pipe(started) == 0);
         const pid_t child = fork();
         REQUIRE(child >= 0);
         if (child == 0) {
-            child_loop(directory, agent, envelopes);
+            close(started[0]);
+            child_loop(directory, agent, envelopes, started[1]);
         }
+        close(started[1]);
+        // One byte after the child's first round; none (end of file) when it
+        // exits first, having finished every sequence or failed.
+        char done = 0;
+        const ssize_t got = read(started[0], &done, 1);
+        close(started[0]);
+        CHECK(got >= 0);
         usleep(static_cast<useconds_t>(delay_us(random)));
         killed += kill(child, SIGKILL) == 0 ? 1 : 0;
         int status = 0;

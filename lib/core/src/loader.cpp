@@ -79,8 +79,10 @@ format::BlobView view_of(const ringward_loaded& loaded) {
     return view;
 }
 
-// Whether this sensor can evaluate the instance: its template type known,
-// no more criteria than inputs, every value's type its input's type.
+// Whether this sensor can evaluate the instance (docs/format.md,
+// "Loading"): its template type known, no more fields declared than inputs
+// supplied, and every criterion, exclusions' too, on an input of its type
+// (a field reference's other field as well).
 void judge(const format::InstanceView& instance, const ringward_template_support* table,
            size_t count, ringward_instance* out) {
     const ringward_template_support* support =
@@ -92,13 +94,27 @@ void judge(const format::InstanceView& instance, const ringward_template_support
         out->status = RINGWARD_SKIP_UNKNOWN_TEMPLATE;
         return;
     }
-    if (instance.criterion_count() > support->input_count) {
-        out->status = RINGWARD_SKIP_TOO_MANY_CRITERIA;
+    // The Channel 291 rule: an interpreter sizes its input array by the
+    // template type, so a type declaring more fields than the sensor
+    // supplies is never evaluated, whichever fields the criteria name.
+    if (instance.field_count() > support->input_count) {
+        out->status = RINGWARD_SKIP_TOO_MANY_FIELDS;
         return;
     }
     for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
         const format::CriterionView c = instance.criterion(k);
-        if (!c.is_wildcard() && static_cast<uint8_t>(c.kind()) != support->input_types[k]) {
+        const auto kind = static_cast<uint8_t>(c.kind());
+        // field_index < field_count <= input_count holds for a blob the
+        // reader accepted; checked again because an out-of-range index is
+        // the one mistake that reads past the sensor's array.
+        if (c.field_index() >= support->input_count ||
+            (c.is_field_ref() && c.ref_field_index() >= support->input_count)) {
+            out->status = RINGWARD_SKIP_TOO_MANY_FIELDS;
+            out->criterion = k;
+            return;
+        }
+        if (kind != support->input_types[c.field_index()] ||
+            (c.is_field_ref() && kind != support->input_types[c.ref_field_index()])) {
             out->status = RINGWARD_SKIP_TYPE_MISMATCH;
             out->criterion = k;
             return;
@@ -477,6 +493,9 @@ void ringward_instance_at(const ringward_loaded* loaded, uint32_t i, ringward_in
     out->template_type_id = instance.template_type_id();
     out->template_type_version = instance.template_type_version();
     out->criterion_count = instance.criterion_count();
+    out->rule_id = instance.rule_id();
+    out->field_count = instance.field_count();
+    out->exclusion_count = instance.exclusion_count();
     ringward::loader::judge(instance, loaded->templates_, loaded->template_count_, out);
 }
 
@@ -492,6 +511,10 @@ void ringward_criterion_at(const ringward_loaded* loaded, uint32_t i, uint32_t k
     out->kind = static_cast<uint8_t>(c.kind());
     out->case_insensitive = c.case_insensitive() ? 1 : 0;
     out->prefix_len = c.prefix_len();
+    out->group = c.group();
+    out->negate = c.negated() ? 1 : 0;
+    out->field_ref = c.is_field_ref() ? 1 : 0;
+    out->ref_field_index = c.ref_field_index();
     out->value_count = c.value_count();
     out->value0 = c.value0();
     out->value1 = c.value1();

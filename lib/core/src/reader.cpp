@@ -8,6 +8,8 @@
 // looked at a bounded number of times.
 #include "ringward/format.hpp"
 
+#include "ringward/core/regex_program.hpp"
+
 namespace ringward::format {
 namespace {
 
@@ -19,19 +21,28 @@ struct ReadErrorText {
     const char* name;
     const char* message;
 };
-constexpr ReadErrorText kReadErrors[] = {
-    {"ok", ""},
-#define RINGWARD_READ_ERROR(number, id, name, message) {name, message},
-#include "ringward/read_errors.def"
-#undef RINGWARD_READ_ERROR
-};
-constexpr uint32_t kReadErrorCount = sizeof(kReadErrors) / sizeof(kReadErrors[0]);
-
-// The numbers in read_errors.def must run 1, 2, 3, ... for the table above.
+constexpr uint32_t highest_read_error() {
+    uint32_t highest = 0;
 #define RINGWARD_READ_ERROR(number, id, name, message) \
-    static_assert(static_cast<uint16_t>(ReadError::id) == number && number < kReadErrorCount);
+    highest = number > highest ? number : highest;
 #include "ringward/read_errors.def"
 #undef RINGWARD_READ_ERROR
+    return highest;
+}
+constexpr uint32_t kReadErrorCount = highest_read_error() + 1;
+// Indexed by number; the numbers left free have a null name.
+struct ReadErrorTable {
+    ReadErrorText entries[kReadErrorCount];
+};
+constexpr ReadErrorTable make_read_errors() {
+    ReadErrorTable table{};
+    table.entries[0] = {"ok", ""};
+#define RINGWARD_READ_ERROR(number, id, name, message) table.entries[number] = {name, message};
+#include "ringward/read_errors.def"
+#undef RINGWARD_READ_ERROR
+    return table;
+}
+constexpr ReadErrorTable kReadErrors = make_read_errors();
 
 using detail::kEncodings;
 
@@ -64,11 +75,22 @@ class Reader {
 
     bool read_header();
     bool read_sections();
+    // What the criteria of an instance are checked against.
+    struct InstanceState {
+        uint16_t field_count;
+        uint16_t exclusion_count;
+    };
+    // The (group, field_index) of the record before, in one instance.
+    struct CriterionOrder {
+        uint16_t group = 0;
+        uint16_t field_index = 0;
+    };
     bool read_instance(uint32_t index, uint32_t* expected_first, uint32_t* previous_id);
-    bool read_criterion(uint32_t table_index, uint32_t position);
+    bool read_criterion(uint32_t table_index, const InstanceState& instance, CriterionOrder* order);
     [[gnu::always_inline]] bool read_pool_item(uint32_t record_offset, uint32_t field,
                                                uint32_t* item_offset, uint32_t* item_length);
     bool check_zero(uint64_t from, uint64_t to, ReadError error);
+    bool read_regex_program();
     bool check_no_nul(uint64_t from, uint64_t length);
     [[gnu::always_inline]] bool read_inline(uint32_t record, const Encoding& e);
     [[gnu::always_inline]] bool check_ip(const uint8_t* address, uint8_t prefix, uint64_t offset);
@@ -367,29 +389,61 @@ bool Reader::read_ip_set(uint32_t record, uint32_t data, uint32_t length, uint32
     return true;
 }
 
-bool Reader::read_criterion(uint32_t table_index, uint32_t position) {
+bool Reader::read_criterion(uint32_t table_index, const InstanceState& instance,
+                            CriterionOrder* order) {
     const uint32_t record =
         static_cast<uint32_t>(criteria_offset_ + uint64_t{table_index} * kCriterionRecordSize);
     const uint8_t* r = data_ + record;
+    const uint16_t field_index = load_u16(r);
     const uint8_t op_code = r[2];
     const uint8_t kind_code = r[3];
     const uint8_t flags = r[4];
-    if (!check(load_u16(r) == position, ReadError::criterion_order, record) ||
-        !check(op_code < kOpCount, ReadError::unknown_operator, record + 2) ||
-        !check(kind_code < kKindCount, ReadError::unknown_kind, record + 3)) {
+    const uint16_t group = load_u16(r + 6);
+    // Sorted by (group, field_index), and the groups contiguous: each
+    // exclusion k has a record, so a record's group is at most one past the
+    // group before it (group 0 may be empty: the first record's group may
+    // be 1).
+    if (!check(field_index < instance.field_count, ReadError::field_index_range, record) ||
+        !check(group <= instance.exclusion_count, ReadError::group_range, record + 6) ||
+        !check(group >= order->group, ReadError::criterion_order, record + 6) ||
+        !check(group > order->group || field_index >= order->field_index,
+               ReadError::criterion_order, record) ||
+        !check(group <= order->group + 1, ReadError::exclusion_empty, record + 6)) {
+        return false;
+    }
+    order->group = group;
+    order->field_index = field_index;
+    if (!check(op_code < kOpCount && op_code != static_cast<uint8_t>(Op::wildcard) &&
+                   op_code != static_cast<uint8_t>(Op::ne),
+               ReadError::unknown_operator, record + 2) ||
+        !check(kind_code != 0 && kind_code < kKindCount, ReadError::unknown_kind, record + 3)) {
         return false;
     }
     const Encoding& e = kEncodings.entries[op_code][kind_code];
+    const bool field_ref = (flags & kFlagFieldRef) != 0;
+    const uint16_t ref_field_index = load_u16(r + 28);
     if (!check(e.valid, ReadError::operator_kind_mismatch, record + 3) ||
-        !check((flags & ~kFlagCaseInsensitive) == 0 &&
+        !check((flags & ~kCriterionFlags) == 0 &&
                    ((flags & kFlagCaseInsensitive) == 0 || e.case_flag_allowed),
                ReadError::criterion_flags, record + 4) ||
-        !check(load_u16(r + 6) == 0, ReadError::criterion_reserved, record + 6) ||
-        !check(load_u32(r + 28) == 0, ReadError::criterion_reserved, record + 28)) {
+        !check(!field_ref ||
+                   op_takes_field_ref(static_cast<Op>(op_code), static_cast<Kind>(kind_code)),
+               ReadError::field_ref_operator, record + 4) ||
+        !check(load_u16(r + 30) == 0, ReadError::criterion_reserved, record + 30)) {
+        return false;
+    }
+    if (field_ref) {
+        if (!check(ref_field_index < instance.field_count && ref_field_index != field_index,
+                   ReadError::field_ref_index, record + 28)) {
+            return false;
+        }
+    } else if (!check(ref_field_index == 0, ReadError::unused_value, record + 28)) {
         return false;
     }
     const uint32_t count = load_u32(r + 24);
-    if (e.set) {
+    // A set, or an any-of of two or more values, which is stored as one.
+    const bool set = !field_ref && (e.set || (e.any_of && count >= 2));
+    if (!field_ref && (e.set || e.any_of)) {
         if (!check(count >= 1, ReadError::value_count, record + 24) ||
             !check(count <= limits_.max_blob_set_size_incl, ReadError::set_too_large,
                    record + 24)) {
@@ -413,26 +467,71 @@ bool Reader::read_criterion(uint32_t table_index, uint32_t position) {
                check(load_u32(r + 20) == 0, ReadError::unused_value, record + 20) &&
                read_inline(record, e);
     }
+    if (field_ref) {
+        // The data is the referenced field's name: a name's rules.
+        if (!check(load_u32(r + 20) >= 1 && load_u32(r + 20) <= limits_.max_name_length_incl,
+                   ReadError::name_length, record + 20)) {
+            return false;
+        }
+    }
     uint32_t data = 0;
     uint32_t length = 0;
     if (!read_pool_item(record, 16, &data, &length) || !read_inline(record, e)) {
         return false;
     }
-    if (!e.set) {
-        return check(length <= limits_.max_value_length_incl, ReadError::value_too_long,
-                     record + 20) &&
-               (!text || check_no_nul(pool_offset_ + data, length));
+    if (field_ref) {
+        return check_no_nul(pool_offset_ + data, length);
     }
-    switch (static_cast<Kind>(kind_code)) {
-        case Kind::int64:
-        case Kind::uint64:
-            return read_scalar_set(record, static_cast<Kind>(kind_code), data, length, count);
-        case Kind::ip:
-            return read_ip_set(record, data, length, count);
-        default:
-            return read_byte_set(record, data, length, count, text,
-                                 (flags & kFlagCaseInsensitive) != 0);
+    bool value_ok = false;
+    if (!set) {
+        value_ok = check(length <= limits_.max_value_length_incl, ReadError::value_too_long,
+                         record + 20) &&
+                   (!text || check_no_nul(pool_offset_ + data, length));
+    } else if (kind_code == static_cast<uint8_t>(Kind::int64) ||
+               kind_code == static_cast<uint8_t>(Kind::uint64)) {
+        value_ok = read_scalar_set(record, static_cast<Kind>(kind_code), data, length, count);
+    } else if (kind_code == static_cast<uint8_t>(Kind::ip)) {
+        value_ok = read_ip_set(record, data, length, count);
+    } else {
+        value_ok =
+            read_byte_set(record, data, length, count, text, (flags & kFlagCaseInsensitive) != 0);
     }
+    return value_ok && (op_code != static_cast<uint8_t>(Op::regex) || read_regex_program());
+}
+
+// A regex criterion's compiled program: the pool item after its data, at
+// the next aligned place, as long as its own header's counts say
+// (docs/format.md, "Regex programs"), and accepted by the regex verifier,
+// so that a kernel matcher never runs a program nobody checked.
+bool Reader::read_regex_program() {
+    const uint64_t start = align_up(pool_cursor_, kPoolAlignment);
+    if (start > pool_cursor_) {
+        const uint64_t word = load_u64(data_ + pool_offset_ + start - 8);
+        if ((word >> (8 * (pool_cursor_ % 8))) != 0 &&
+            !check_zero(pool_offset_ + pool_cursor_, pool_offset_ + start,
+                        ReadError::pool_padding)) {
+            return false;
+        }
+    }
+    // start <= pool_size_: both are multiples of 8 and the cursor is within
+    // the pool.
+    const uint64_t at = pool_offset_ + start;
+    if (!check(core::regex_header_size <= pool_size_ - start, ReadError::regex_program, at)) {
+        return false;
+    }
+    const uint64_t size = core::regex_header_size +
+                          uint64_t{load_u32(data_ + at + 8)} * core::regex_instruction_size +
+                          uint64_t{load_u32(data_ + at + 12)} * core::regex_range_size;
+    if (!check(size <= pool_size_ - start, ReadError::regex_program, at)) {
+        return false;
+    }
+    const core::RegexVerifyResult verified = core::verify_regex(data_ + at, size);
+    if (!check(verified.error == core::RegexVerifyError::ok, ReadError::regex_program,
+               at + verified.offset)) {
+        return false;
+    }
+    pool_cursor_ = start + size;
+    return true;
 }
 
 bool Reader::read_instance(uint32_t index, uint32_t* expected_first, uint32_t* previous_id) {
@@ -443,22 +542,30 @@ bool Reader::read_instance(uint32_t index, uint32_t* expected_first, uint32_t* p
                       !check(id != *previous_id, ReadError::instance_id_duplicate, record))) {
         return false;
     }
-    const uint32_t first = load_u32(r + 12);
-    const uint32_t count = load_u32(r + 16);
+    const uint32_t first = load_u32(r + 16);
+    const uint32_t count = load_u32(r + 20);
+    const InstanceState instance{load_u16(r + 24), load_u16(r + 26)};
     // *expected_first <= criterion_count_ holds here, so the subtraction
     // cannot wrap.
-    if (!check(first == *expected_first, ReadError::criterion_run_mismatch, record + 12) ||
+    if (!check(first == *expected_first, ReadError::criterion_run_mismatch, record + 16) ||
         !check(count <= limits_.max_criteria_per_instance_incl, ReadError::instance_criteria_limit,
-               record + 16) ||
+               record + 20) ||
         !check(count <= criterion_count_ - first, ReadError::criterion_run_past_table,
-               record + 16) ||
-        !check(load_u32(r + 20) == 0, ReadError::instance_reserved, record + 20)) {
+               record + 20) ||
+        !check(instance.field_count >= 1, ReadError::field_count_zero, record + 24) ||
+        !check(load_u32(r + 28) == 0, ReadError::instance_reserved, record + 28)) {
         return false;
     }
+    CriterionOrder order;
     for (uint32_t k = 0; k < count; ++k) {
-        if (!read_criterion(first + k, k)) {
+        if (!read_criterion(first + k, instance, &order)) {
             return false;
         }
+    }
+    // The groups ran 0 (possibly empty), 1, ..., order.group: the
+    // exclusions after the last group seen have no record.
+    if (!check(order.group == instance.exclusion_count, ReadError::exclusion_empty, record + 26)) {
+        return false;
     }
     *expected_first = first + count;
     *previous_id = id;
@@ -490,12 +597,16 @@ bool Reader::read() {
 
 const char* read_error_name(ReadError error) noexcept {
     const auto index = static_cast<uint16_t>(error);
-    return index < kReadErrorCount ? kReadErrors[index].name : "?";
+    return index < kReadErrorCount && kReadErrors.entries[index].name != nullptr
+               ? kReadErrors.entries[index].name
+               : "?";
 }
 
 const char* read_error_message(ReadError error) noexcept {
     const auto index = static_cast<uint16_t>(error);
-    return index < kReadErrorCount ? kReadErrors[index].message : "?";
+    return index < kReadErrorCount && kReadErrors.entries[index].message != nullptr
+               ? kReadErrors.entries[index].message
+               : "?";
 }
 
 ReadResult read_blob(const uint8_t* data, size_t size, const Limits& limits,

@@ -19,17 +19,8 @@ const char* regex_verify_error_text(RegexVerifyError error) noexcept {
 
 namespace {
 
-// The lists of the matcher: threads waiting at input positions p .. p+4 (a
-// UTF-8 sequence is at most 4 bytes, so a thread that consumes one lands at
-// most 4 positions ahead). Position q uses list q % 5.
-constexpr uint32_t regex_lists = 5;
-
-size_t scratch_size_for(uint32_t instructions) noexcept {
-    // mark: u32 per list and instruction; dense: u16 per list and
-    // instruction; count: u32 per list; stack: u16 per instruction.
-    return size_t{instructions} * regex_lists * 4 + size_t{instructions} * regex_lists * 2 +
-           regex_lists * 4 + size_t{instructions} * 2;
-}
+// The lists of the matcher (regex_program.hpp, regex_thread_lists).
+constexpr uint32_t regex_lists = regex_thread_lists;
 
 // Every refusal goes through here (one place to break on).
 RegexVerifyResult fail(RegexVerifyError error, size_t offset) noexcept {
@@ -251,7 +242,7 @@ RegexVerifyResult verify_regex(const uint8_t* program, size_t size) noexcept {
     result.program.program = program;
     result.program.instruction_count = n;
     result.program.range_count = r;
-    result.program.scratch_size = scratch_size_for(n);
+    result.program.scratch_size = regex_scratch_size(n);
     return result;
 }
 
@@ -447,7 +438,7 @@ RegexMatch match_regex(const VerifiedRegex& program, const uint8_t* input, size_
                        void* scratch, size_t scratch_size) noexcept {
     if (program.program == nullptr || program.instruction_count == 0 ||
         program.instruction_count > max_regex_instructions_incl ||
-        program.scratch_size != scratch_size_for(program.instruction_count)) {
+        program.scratch_size != regex_scratch_size(program.instruction_count)) {
         contract_violation();  // not a VerifiedRegex that verify_regex made
     }
     if (scratch == nullptr || reinterpret_cast<uintptr_t>(scratch) % 4 != 0 ||

@@ -12,6 +12,7 @@
 
 #include "ringward/diagnostic.hpp"
 #include "ringward/format.hpp"
+#include "ringward/regex.hpp"
 #include "ringward/schema.hpp"
 
 namespace ringward {
@@ -21,20 +22,39 @@ struct CompileOptions {
     format::Limits limits;
 };
 
+// Where blob criterion k of an instance came from in the source: `group` 0
+// is the instance's own criteria, e + 1 those of exclusion e; `index` is the
+// criterion's position there. The blob orders criteria by (group, field
+// index), so its order is not the source's.
+struct CriterionOrigin {
+    uint32_t group = 0;
+    uint32_t index = 0;
+
+    friend bool operator==(const CriterionOrigin&, const CriterionOrigin&) = default;
+};
+
 struct CompiledBlob {
     std::vector<uint8_t> bytes;
     // Blob instance i came from source instance source_instance[i] (the blob
     // sorts instances by id).
     std::vector<uint32_t> source_instance;
+    // Blob criterion c (counted over the whole criterion table) came from
+    // source_criterion[c] of its instance.
+    std::vector<CriterionOrigin> source_criterion;
 };
 
 // Compiles content into its one canonical blob. Deterministic: the same
-// content gives the same bytes, whichever source format it came in. Refuses
-// what the format cannot express (RW02xx, each at the source location of the
-// offending part), reporting every such finding, not just the first. Checks
-// nothing that needs a registry or manifest: that is validate's work, done on
-// the bytes this returns.
-Result<CompiledBlob> compile(const ContentSource& content, const CompileOptions& options = {});
+// content and registry give the same bytes, whichever source format the
+// content came in. The registry turns field names into the field indices
+// and field counts the blob stores: an instance whose template type it does
+// not define (RW0401), or a criterion on a field its type does not have
+// (RW0404), cannot be written. Refuses what the format cannot express
+// (RW02xx, each at the source location of the offending part), reporting
+// every such finding, not just the first. Checks nothing else that needs the
+// registry, and nothing that needs a manifest: that is validate's work, done
+// on the bytes this returns. `registry` is only read during the call.
+Result<CompiledBlob> compile(const ContentSource& content, const Registry& registry,
+                             const CompileOptions& options = {});
 
 // What compile_each() gives: the findings, and the blob of the instances
 // that had none.
@@ -52,7 +72,8 @@ struct PartialCompile {
 // left out of the blob and reported, and the other instances are compiled,
 // so that validation can go on checking them (validate_content does). When
 // there are no findings the blob equals compile()'s.
-PartialCompile compile_each(const ContentSource& content, const CompileOptions& options = {});
+PartialCompile compile_each(const ContentSource& content, const Registry& registry,
+                            const CompileOptions& options = {});
 
 // An IP address or network in the blob's form: 16 bytes in network order
 // (IPv4 mapped into ::ffff:0:0/96) and a prefix length in bits (128 for a
@@ -79,87 +100,182 @@ struct BlobHeaderFields {
     uint64_t sensor_max = 0;
 };
 
-// Writes the canonical encoding. Instances must be added in strictly
-// ascending id order and criteria in field order; sets are sorted here.
-// Breaking either order is a contract violation (it stops the program): the
-// compiler sorts and checks before it writes.
+// What an instance record says besides its criteria (docs/format.md,
+// "Instance record").
+struct BlobInstance {
+    uint32_t id = 0;
+    uint32_t template_type_id = 0;
+    uint32_t template_type_version = 0;
+    // The rule it belongs to; 0 for none.
+    uint32_t rule_id = 0;
+    // The number of fields the template type declares (from the registry);
+    // at least 1.
+    uint16_t field_count = 1;
+    uint16_t exclusion_count = 0;
+};
+
+// Where a criterion goes: the field it constrains, which part of the
+// instance it belongs to, and whether it is negated.
+struct CriterionPlace {
+    // The field's name as the content writes it.
+    std::string_view field;
+    // The template type's index of the field: below the instance's
+    // field_count.
+    uint16_t field_index = 0;
+    // 0: the instance's own criteria; k (1..exclusion_count): exclusion k.
+    uint16_t group = 0;
+    bool negate = false;
+};
+
+// Writes the canonical encoding (docs/format.md). Instances must be added in
+// strictly ascending id order; an instance's criteria in any order: the
+// writer sorts them by (group, field_index), keeping the order of those on
+// one field of one group, and sorts sets. Breaking a rule the caller can
+// check (ids out of order, a field_index or group out of range, an exclusion
+// left without criteria, an operator or kind the method does not take) is a
+// contract violation (it stops the program): the compiler checks before it
+// writes. Equal set members are the one refusal left to the caller: the
+// methods that take several values return them.
 class BlobWriter {
   public:
     explicit BlobWriter(const BlobHeaderFields& header);
 
     void reserve(size_t instances, size_t criteria, size_t pool_bytes);
 
-    void add_instance(uint32_t id, uint32_t template_type_id, uint32_t template_type_version);
+    void add_instance(const BlobInstance& instance);
 
     // Criteria of the instance added last.
-    void add_wildcard(std::string_view field);
-    // eq, ne, lt, le, gt, ge on int, uint or bool (an int as its i64 bits).
-    void add_scalar(std::string_view field, format::Op op, format::Kind kind, uint64_t value);
-    void add_range(std::string_view field, format::Kind kind, uint64_t low, uint64_t high);
-    // Single-value operators on string, bytes or enum.
-    void add_bytes(std::string_view field, format::Op op, format::Kind kind, std::string_view value,
-                   bool case_insensitive);
-    // eq, ne (prefix 128) and cidr_contains on ip.
-    void add_ip(std::string_view field, format::Op op, const IpValue& value);
+    // exists on any kind; empty on string and bytes.
+    void add_valueless(const CriterionPlace& at, format::Op op, format::Kind kind);
+    // eq, lt, le, gt, ge on int, uint or bool (an int as its i64 bits).
+    void add_scalar(const CriterionPlace& at, format::Op op, format::Kind kind, uint64_t value);
+    void add_range(const CriterionPlace& at, format::Kind kind, uint64_t low, uint64_t high);
+    // Single-value operators on string, bytes or enum: eq, and the string
+    // operators with one value.
+    void add_bytes(const CriterionPlace& at, format::Op op, format::Kind kind,
+                   std::string_view value, bool case_insensitive);
+    // eq (prefix 128) and cidr_contains on ip.
+    void add_ip(const CriterionPlace& at, format::Op op, const IpValue& value);
+    // eq, prefix, suffix or contains on string or bytes, comparing with the
+    // instance's field `ref_field` (index `ref_field_index`, not at's own).
+    void add_field_ref(const CriterionPlace& at, format::Op op, format::Kind kind,
+                       std::string_view ref_field, uint16_t ref_field_index, bool case_insensitive);
 
-    // in-sets. Each sorts its members as the format requires. When two are
-    // equal it writes nothing and returns the source positions (indices into
-    // the argument) of the first equal pair.
+    // Several values. Each sorts them as the format requires. When two are
+    // equal (after folding, when case-insensitive) it writes nothing and
+    // returns the source positions (indices into the argument) of the first
+    // equal pair.
     using Duplicate = std::optional<std::pair<size_t, size_t>>;
-    [[nodiscard]] Duplicate add_scalar_set(std::string_view field, format::Kind kind,
+    // in-sets.
+    [[nodiscard]] Duplicate add_scalar_set(const CriterionPlace& at, format::Kind kind,
                                            std::span<const uint64_t> members);
-    [[nodiscard]] Duplicate add_byte_set(std::string_view field, format::Kind kind,
+    [[nodiscard]] Duplicate add_byte_set(const CriterionPlace& at, format::Kind kind,
                                          std::span<const std::string_view> members,
                                          bool case_insensitive);
-    [[nodiscard]] Duplicate add_ip_set(std::string_view field, std::span<const IpValue> members);
+    [[nodiscard]] Duplicate add_ip_set(const CriterionPlace& at, std::span<const IpValue> members);
+    // prefix, suffix, contains or glob on string or bytes (glob: string)
+    // matching any of one or more values; one value is written as
+    // add_bytes() writes it. (regex: add_regex.)
+    [[nodiscard]] Duplicate add_any_of(const CriterionPlace& at, format::Op op, format::Kind kind,
+                                       std::span<const std::string_view> values,
+                                       bool case_insensitive);
 
-    size_t instance_count() const noexcept { return instance_count_; }
-    size_t criterion_count() const noexcept { return criterion_count_; }
-    size_t pool_size() const noexcept { return pool_.size(); }
+    // regex on a string field, any of one or more patterns, with the
+    // compiled program of their union (docs/format.md, "Regex programs"):
+    // regex_union() compiled by compile_regex with the criterion's
+    // case-insensitive flag. Writes nothing and returns why when the
+    // patterns repeat (duplicate) or compile_regex refuses the union
+    // (error, a RW07xx code).
+    struct RegexRefusal {
+        Duplicate duplicate;
+        std::optional<RegexError> error;
+    };
+    [[nodiscard]] std::optional<RegexRefusal> add_regex(const CriterionPlace& at,
+                                                        std::span<const std::string_view> patterns,
+                                                        bool case_insensitive);
+    // add_regex with the program given rather than compiled: for reencode(),
+    // which copies what the reader verified. The patterns must be distinct
+    // (a contract violation otherwise).
+    void add_regex_program(const CriterionPlace& at, std::span<const std::string_view> patterns,
+                           bool case_insensitive, std::span<const uint8_t> program);
+
+    size_t instance_count() const noexcept { return instances_.size(); }
+    size_t criterion_count() const noexcept { return criteria_.size(); }
+    // The pool's size so far, as the blob will have it.
+    size_t pool_size() const noexcept { return pool_size_; }
 
     // Where the writer stands: rollback(mark()) undoes everything added
     // since, so a compiler can leave out an instance it finds wrong half way
     // through its criteria and go on with the next one.
     struct Mark {
-        size_t instance_bytes = 0;
-        size_t criterion_bytes = 0;
-        size_t pool_bytes = 0;
         size_t instance_count = 0;
         size_t criterion_count = 0;
-        bool has_instance = false;
-        uint32_t last_id = 0;
-        uint32_t criteria_in_instance = 0;
+        size_t pool_size = 0;
     };
     Mark mark() const noexcept;
     // `m` must come from this writer, with nothing rolled back past it since
     // (a contract violation otherwise).
     void rollback(const Mark& m);
 
-    // The finished blob. The writer is spent afterwards.
+    // The finished blob. The writer is spent afterwards. A contract
+    // violation when an exclusion of an instance has no criterion.
     std::vector<uint8_t> finish();
 
   private:
-    struct CriterionRecord;
-    void add_record(const CriterionRecord& record);
-    void add_set(std::string_view field, format::Kind kind, size_t count, std::string_view data,
-                 bool case_insensitive);
-    uint32_t add_pool_item(std::string_view bytes);
+    // A criterion as it will be written, but for its position and pool
+    // offsets, which finish() gives it once the instance's order is known.
+    struct Criterion {
+        uint16_t field_index = 0;
+        uint16_t group = 0;
+        format::Op op = format::Op::eq;
+        format::Kind kind = format::Kind::none;
+        uint8_t flags = 0;
+        uint8_t prefix_len = 0;
+        uint16_t ref_field_index = 0;
+        uint32_t value_count = 0;
+        // value0 then value1, or a single IP value's 16 address bytes.
+        std::array<uint8_t, 16> inline_values{};
+        std::string name;
+        std::string data;
+        // A regex criterion's compiled program.
+        std::string program;
+    };
+    Criterion& add_criterion(const CriterionPlace& at, format::Op op, format::Kind kind,
+                             uint32_t value_count);
+    void add_set(const CriterionPlace& at, format::Op op, format::Kind kind, size_t count,
+                 std::string data, bool case_insensitive);
+    [[nodiscard]] Duplicate add_byte_members(const CriterionPlace& at, format::Op op,
+                                             format::Kind kind,
+                                             std::span<const std::string_view> members,
+                                             bool case_insensitive);
+
+    struct Instance {
+        BlobInstance fields;
+        // Its criteria are criteria_[first, first + count).
+        size_t first = 0;
+        size_t count = 0;
+    };
 
     BlobHeaderFields header_;
-    std::vector<uint8_t> instances_;
-    std::vector<uint8_t> criteria_;
-    std::vector<uint8_t> pool_;
-    size_t instance_count_ = 0;
-    size_t criterion_count_ = 0;
-    bool has_instance_ = false;
-    uint32_t last_id_ = 0;
-    uint32_t criteria_in_instance_ = 0;
+    std::vector<Instance> instances_;
+    std::vector<Criterion> criteria_;
+    size_t pool_size_ = 0;
     std::vector<size_t> order_;
+    // While a case-insensitive set is sorted: its members folded, in one
+    // buffer, and a view of each.
+    std::string folded_;
+    std::vector<std::string_view> keys_;
 };
 
-// A criterion's operator and value(s) for people: `wildcard`, `eq 4`,
-// `suffix (case-insensitive) "\\cmd.exe"`, `range 1..1024`,
-// `in {22, 23}`, `cidr_contains 10.0.0.0/8`. Strings are quoted with C
+// The one pattern a regex criterion's program is compiled from: the pattern
+// itself when there is one, else `(?:p1)|(?:p2)|...` in the order given
+// (the blob's: ascending, folded when case-insensitive).
+std::string regex_union(std::span<const std::string_view> patterns);
+
+// A criterion's operator and value(s) for people: `eq 4`, `ne 4`,
+// `suffix (case-insensitive) "\\cmd.exe"`, `not contains any of {"a", "b"}`,
+// `range 1..1024`, `in {22, 23}`, `cidr_contains 10.0.0.0/8`, `exists`,
+// `eq field ParentImage` (a field reference). Strings are quoted with C
 // escapes; bytes are hex.
 std::string describe_criterion(const format::CriterionView& criterion);
 

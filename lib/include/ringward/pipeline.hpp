@@ -81,16 +81,23 @@ struct TargetPaths {
                                                           const ValidationTarget& target,
                                                           Report& report, SourceTexts& sources);
 
+// The content source at `path`, read again as validate_input read it: where
+// a report after validation takes rule names and source lines from. nullopt
+// when `path` is a blob or an envelope, or no longer reads as a source.
+std::optional<ContentSource> reread_source(const std::string& path, const InputOptions& options);
+
 // Validates every file against one target: what `ringward validate` does.
 // Every finding of every file is in the report.
 Report validate_files(const TargetPaths& paths, std::span<const std::string> files,
                       const InputOptions& options, SourceTexts& sources);
 
-// Compiles a source into its blob; with a target, validates it too and
-// returns the blob only when it passes. nullopt with the findings otherwise.
+// Compiles a source into its blob against target.registry, which names its
+// fields (RW0229 when it is empty); when target.manifests are given too,
+// validates it and returns the blob only when it passes. nullopt with the
+// findings otherwise.
 [[nodiscard]] std::optional<std::vector<uint8_t>> compile_input(const std::string& path,
                                                                 const InputOptions& options,
-                                                                const TargetPaths* target,
+                                                                const TargetPaths& target,
                                                                 Report& report,
                                                                 SourceTexts& sources);
 
@@ -121,9 +128,11 @@ struct ChannelState {
                                                        std::string_view comment, bool overwrite);
 
 // What `ringward sign` does: checks the policy, validates the content in
-// full, and only then asks for the key, signs, checks the new signature with
-// the loader, and writes the envelope atomically. The envelope's bytes on
-// success; nullopt with every finding in the report otherwise.
+// full, and only then asks for the key, signs (sign_envelope_parts: the
+// hash on a second core while the blob is written out), checks the new
+// signature, and writes the envelope atomically (temporary file, fsync,
+// rename, fsync of the folder). What was written on success; nullopt with
+// every finding in the report otherwise.
 struct SignRequest {
     TargetPaths target;
     std::string content;
@@ -132,7 +141,13 @@ struct SignRequest {
     EnvelopePolicy policy;
     std::string output;
 };
-[[nodiscard]] std::optional<std::vector<uint8_t>> sign_file(
+struct SignedEnvelope {
+    EnvelopeHeader header;
+    uint32_t instance_count = 0;
+    // The envelope file's size in bytes.
+    uint64_t size = 0;
+};
+[[nodiscard]] std::optional<SignedEnvelope> sign_file(
     const SignRequest& request, const std::function<std::optional<Passphrase>()>& ask,
     Report& report, SourceTexts& sources);
 
@@ -211,9 +226,12 @@ const char* instance_status_text(ringward_instance_status status) noexcept;
 // what a source compiles to, instance by instance.
 enum class InspectFormat : uint8_t { text, json };
 // The rendering to print on success; nullopt with the findings in the report.
+// A source is compiled against the registry at `registry` (RW0229 when it
+// is empty); blobs and envelopes need none.
 [[nodiscard]] std::optional<std::string> inspect_file(const std::string& path,
                                                       const InputOptions& options,
-                                                      InspectFormat format, Report& report,
+                                                      InspectFormat format,
+                                                      const std::string& registry, Report& report,
                                                       SourceTexts& sources);
 
 // Unix seconds, or UTC time as 2024-07-19T04:09:00Z.

@@ -138,6 +138,12 @@ class ContentSource {
     Location instance_location(size_t instance) const;
     Location criterion_location(size_t instance, size_t criterion) const;
     Location value_location(size_t instance, size_t criterion, size_t value) const;
+    Location exclusion_location(size_t instance, size_t exclusion) const;
+    Location exclusion_criterion_location(size_t instance, size_t exclusion,
+                                          size_t criterion) const;
+    Location exclusion_value_location(size_t instance, size_t exclusion, size_t criterion,
+                                      size_t value) const;
+    Location rule_location(size_t rule) const;
 
     // For the library's own compiler; opaque to everyone else.
     const Impl& impl() const noexcept { return *impl_; }

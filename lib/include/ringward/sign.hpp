@@ -183,14 +183,46 @@ struct EnvelopePolicy {
 // it too; call it first to refuse a bad policy before validating anything.
 [[nodiscard]] std::optional<Diagnostic> check_envelope_policy(const EnvelopePolicy& policy);
 
-// Signs a validated blob into an envelope. The new envelope is checked with
-// the loader, under the key's public half, before it is returned: a
-// signature that does not verify is never handed out. RW0856 for a policy
-// that cannot be signed (check_envelope_policy), or content validated under
-// other reader limits than policy.loader_limits.
+// An envelope in its parts, as signed: the header, then the blob it was
+// signed over (the ValidatedBlob's bytes, not copied), then the signature.
+struct EnvelopeParts {
+    std::vector<uint8_t> header;
+    Signature signature{};
+};
+
+// The header size of the envelope sign_envelope makes under `policy`:
+// version 2's with a schedule, version 1's without.
+[[nodiscard]] size_t envelope_header_size(const EnvelopePolicy& policy) noexcept;
+
+// Signs a validated blob into an envelope's header and signature. The blob
+// (from 256 KiB on) is hashed on a second thread while `meanwhile` (when
+// given) runs on this one, handed the header size: where the blob starts in the envelope, for a
+// caller that writes it out in the meantime. The new signature is verified
+// under the key's public half before it is returned: a signature that does
+// not verify is never handed out. (The reader is not run again: a
+// ValidatedBlob is one it passed.) RW0856 for a policy that cannot be signed
+// (check_envelope_policy), or content validated under other reader limits
+// than policy.loader_limits; `meanwhile` does not run then.
+[[nodiscard]] Result<EnvelopeParts> sign_envelope_parts(
+    const ValidatedBlob& blob, const SecretKey& key, const EnvelopePolicy& policy,
+    const std::function<void(size_t header_size)>& meanwhile = {});
+
+// The same, as one buffer: header, blob, signature.
 [[nodiscard]] Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob,
                                                          const SecretKey& key,
                                                          const EnvelopePolicy& policy);
+
+// A blob made ready for ringward_load in process, so that it is taken
+// exactly as an agent takes it (content tests, `ringward match`): signed,
+// sequence 1, valid from `now` for kDefaultEnvelopeValiditySeconds, with a
+// key made for this envelope alone, which `trusted` holds as the one key to
+// trust. Pass `now` to the loader too.
+struct LocalEnvelope {
+    std::vector<uint8_t> bytes;
+    ringward_trusted_key trusted{};
+    uint64_t now = 0;
+};
+[[nodiscard]] Result<LocalEnvelope> sign_for_local_load(const ValidatedBlob& blob, uint64_t now);
 
 // The header of an envelope, as written, without any verification: for
 // showing what an envelope claims (inspect). nullopt when too short or not

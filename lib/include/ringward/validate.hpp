@@ -31,10 +31,9 @@ struct ValidationLimits {
     // Length of a string or bytes value when its field sets no
     // max_length_incl.
     uint32_t default_max_length_incl = 4096;
-    // RE2 patterns: the text, and the compiled program's size (RE2's
-    // ProgramSize), which bounds the matcher's memory and time per byte.
+    // Regex patterns' text. The program that ships is bounded by the regex
+    // compiler's limits (RegexLimits, regex.hpp) and the verifier.
     uint32_t max_regex_length_incl = 1024;
-    uint32_t max_regex_program_size_incl = 2000;
 };
 
 struct ValidateOptions {

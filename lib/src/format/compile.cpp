@@ -1,14 +1,17 @@
-// compile(): content as parsed (protobuf) to the canonical blob, without an
-// intermediate copy. One pass over the instances in id order: each criterion
-// is checked for what the format can express and written; an instance with a
-// finding is rolled back out of the blob and the next one compiled, so every
-// finding is reported and the instances that compiled can still be validated
-// (compile_each). Findings are returned in source order.
+// compile(): content as parsed (protobuf) to the canonical blob (format 2),
+// without an intermediate copy. One pass over the instances in id order:
+// each criterion, of the instance and of its exclusions, is checked for what
+// the format can express, its field named by the registry is turned into an
+// index, and the instance's criteria are written sorted by (group, field);
+// an instance with a finding is rolled back out of the blob and the next one
+// compiled, so every finding is reported and the instances that compiled can
+// still be validated (compile_each). Findings are returned in source order.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <numeric>
 #include <tuple>
+#include <unordered_map>
 
 #include "ringward/compile.hpp"
 #include "schema/content_source.hpp"
@@ -22,6 +25,7 @@ using format::Op;
 // Orders findings by where they are in the source.
 struct Finding {
     size_t instance = 0;
+    size_t group = 0;
     size_t criterion = 0;
     size_t value = 0;
     Diagnostic diagnostic;
@@ -88,76 +92,184 @@ std::string kinds_taken_by(Op op) {
     return out;
 }
 
+// Which value counts the operator takes, for findings.
 std::string value_count_rule(Op op) {
     switch (op) {
         case Op::range:
             return "exactly two values, low then high";
         case Op::in:
             return "one or more distinct values";
+        case Op::prefix:
+        case Op::suffix:
+        case Op::contains:
+        case Op::glob:
+        case Op::regex:
+            return "one or more distinct values (any of them)";
+        case Op::exists:
+        case Op::empty:
+            return "no value";
         default:
             return "exactly one value";
     }
 }
 
+// Operators that hold a set: in (exact membership), and the string matches
+// that take several values, any of which may hold.
+bool op_takes_set(Op op) {
+    return op == Op::in || op == Op::prefix || op == Op::suffix || op == Op::contains ||
+           op == Op::glob || op == Op::regex;
+}
+
+bool op_takes_field_ref(Op op) {
+    return op == Op::eq || op == Op::prefix || op == Op::suffix || op == Op::contains;
+}
+
+// The template types of the registry by (id, version), and their fields by
+// name: what turns the source's names into the blob's indices.
+class TypeIndex {
+  public:
+    struct Type {
+        const TemplateType* type = nullptr;
+        std::unordered_map<std::string_view, uint16_t> fields;
+    };
+
+    explicit TypeIndex(const Registry& registry) {
+        for (const TemplateType& tt : registry.template_types) {
+            const auto [it, fresh] = types_.try_emplace(key(tt.id, tt.version));
+            if (!fresh) {
+                continue;  // The first one counts, as Registry::find has it.
+            }
+            it->second.type = &tt;
+            for (size_t f = 0; f < tt.fields.size() && f <= UINT16_MAX; ++f) {
+                it->second.fields.try_emplace(tt.fields[f].name, static_cast<uint16_t>(f));
+            }
+        }
+    }
+    const Type* find(uint32_t id, uint32_t version) const {
+        const auto it = types_.find(key(id, version));
+        return it == types_.end() ? nullptr : &it->second;
+    }
+
+  private:
+    static uint64_t key(uint32_t id, uint32_t version) { return uint64_t{id} << 32 | version; }
+    std::unordered_map<uint64_t, Type> types_;
+};
+
+// The criteria of one group of an instance: group 0 its own, e + 1 those of
+// exclusion e.
+const google::protobuf::RepeatedPtrField<v1::Criterion>& group_criteria(
+    const v1::TemplateInstance& instance, size_t group) {
+    return group == 0 ? instance.criteria()
+                      : instance.exclusions(static_cast<int>(group - 1)).criteria();
+}
+
+// A criterion that passed every check, waiting for its instance's criteria
+// to be sorted into the blob's order.
+struct Pending {
+    uint16_t group = 0;
+    uint16_t field_index = 0;
+    uint32_t index = 0;
+    Op op = Op::eq;
+    Kind kind = Kind::none;
+    bool negate = false;
+    // Field references: the referenced field's index.
+    std::optional<uint16_t> ref_index;
+};
+
 class Compiler {
   public:
-    Compiler(const ContentSource& source, const CompileOptions& options)
-        : source_(source), message_(source.impl().message), limits_(options.limits) {}
+    Compiler(const ContentSource& source, const Registry& registry, const CompileOptions& options)
+        : source_(source),
+          message_(source.impl().message),
+          types_(registry),
+          limits_(options.limits) {}
 
     PartialCompile run();
 
   private:
-    void report(Code code, std::string message, size_t instance, size_t criterion, size_t value,
-                Location location, std::string help = {}) {
+    // Criterion k of group g of instance i, as the source has it.
+    const v1::Criterion& criterion_at(size_t i, size_t g, size_t k) const {
+        return group_criteria(message_.instances(static_cast<int>(i)), g)[static_cast<int>(k)];
+    }
+    Location criterion_location(size_t i, size_t g, size_t k) const {
+        return g == 0 ? source_.criterion_location(i, k)
+                      : source_.exclusion_criterion_location(i, g - 1, k);
+    }
+    Location value_location(size_t i, size_t g, size_t k, size_t v) const {
+        return g == 0 ? source_.value_location(i, k, v)
+                      : source_.exclusion_value_location(i, g - 1, k, v);
+    }
+
+    void report(Code code, std::string message, Location location, std::string help = {}) {
         Diagnostic d =
             make_diagnostic(code, std::move(message), std::move(location), std::move(help));
-        findings_.push_back(Finding{instance, criterion, value, std::move(d)});
+        findings_.push_back(Finding{0, 0, 0, 0, std::move(d)});
     }
-    void report_instance(Code code, std::string message, size_t i, std::string help = {}) {
-        Diagnostic d = make_diagnostic(code, std::move(message), source_.instance_location(i),
-                                       std::move(help));
+    void report_instance(Code code, std::string message, size_t i, std::string help = {},
+                         std::optional<Location> location = {}) {
+        Diagnostic d = make_diagnostic(
+            code, std::move(message),
+            location ? std::move(*location) : source_.instance_location(i), std::move(help));
         d.instance_id = message_.instances(static_cast<int>(i)).id();
-        findings_.push_back(Finding{i + 1, 0, 0, std::move(d)});
+        findings_.push_back(Finding{i + 1, 0, 0, 0, std::move(d)});
     }
-    void report_criterion(Code code, std::string message, size_t i, size_t k,
+    void report_criterion(Code code, std::string message, size_t i, size_t g, size_t k,
                           std::optional<size_t> value = std::nullopt, std::string help = {}) {
         const auto& instance = message_.instances(static_cast<int>(i));
         Diagnostic d = make_diagnostic(
             code, std::move(message),
-            value ? source_.value_location(i, k, *value) : source_.criterion_location(i, k),
-            std::move(help));
+            value ? value_location(i, g, k, *value) : criterion_location(i, g, k), std::move(help));
         d.instance_id = instance.id();
-        d.field = instance.criteria(static_cast<int>(k)).field();
-        d.field_index = static_cast<uint32_t>(k);
-        findings_.push_back(Finding{i + 1, k + 1, value ? *value + 1 : 0, std::move(d)});
+        d.field = criterion_at(i, g, k).field();
+        if (type_ != nullptr) {
+            const auto found = type_->fields.find(d.field);
+            if (found != type_->fields.end()) {
+                d.field_index = found->second;
+            }
+        }
+        findings_.push_back(Finding{i + 1, g, k + 1, value ? *value + 1 : 0, std::move(d)});
     }
 
     bool header(BlobHeaderFields* fields);
     std::vector<uint32_t> order_by_id();
+    void check_rules();
     void instance(size_t i);
-    void criterion(size_t i, size_t k);
-    void wildcard(size_t i, size_t k, const v1::Criterion& c);
-    std::optional<Kind> kind_of_values(size_t i, size_t k, const v1::Criterion& c);
-    bool check_value_count(size_t i, size_t k, const v1::Criterion& c, Op op);
-    void check_values(size_t i, size_t k, const v1::Criterion& c, Op op, Kind kind);
-    void write_criterion(size_t i, size_t k, const v1::Criterion& c, Op op, Kind kind);
+    void criterion(size_t i, size_t g, size_t k);
+    void wildcard(size_t i, size_t g, size_t k, const v1::Criterion& c);
+    std::optional<Kind> kind_of_values(size_t i, size_t g, size_t k, const v1::Criterion& c);
+    std::optional<uint16_t> field_ref(size_t i, size_t g, size_t k, const v1::Criterion& c, Op op,
+                                      const std::optional<uint16_t>& field_index);
+    bool check_value_count(size_t i, size_t g, size_t k, const v1::Criterion& c, Op op);
+    void check_values(size_t i, size_t g, size_t k, const v1::Criterion& c, Op op, Kind kind);
+    void write_criterion(size_t i, const Pending& p);
+    BlobWriter::Duplicate write_set(const Pending& p, const CriterionPlace& head,
+                                    const v1::Criterion& c);
     // Whether the instance being compiled is still being written: there is
     // a blob to write, and the instance has no finding so far. Its findings
     // are still all looked for when it is not.
     bool writing() const { return writer_ && findings_.size() == instance_findings_before_; }
-    void write_set(size_t i, size_t k, const v1::Criterion& c, Kind kind);
 
     const ContentSource& source_;
     const v1::ContentFile& message_;
+    const TypeIndex types_;
     const format::Limits& limits_;
     std::vector<Finding> findings_;
     std::optional<BlobWriter> writer_;
     // The number of findings when the current instance began.
     size_t instance_findings_before_ = 0;
-    // Source indices of the instances written, in blob order.
+    // The template type of the instance being compiled; null when the
+    // registry does not define it.
+    const TypeIndex::Type* type_ = nullptr;
+    // The criteria of the instance being compiled that passed their checks.
+    std::vector<Pending> pending_;
+    // Source indices of the instances written, in blob order, and where
+    // each of their criteria came from.
     std::vector<uint32_t> written_;
+    std::vector<CriterionOrigin> written_criteria_;
     // Source indices of instances whose id an earlier one already has.
     std::vector<bool> id_repeated_;
+    // The rule ids the file declares.
+    std::unordered_map<uint32_t, size_t> rules_;
     // Scratch for sets, reused across criteria.
     std::vector<uint64_t> scalars_;
     std::vector<std::string_view> strings_;
@@ -168,7 +280,7 @@ bool Compiler::header(BlobHeaderFields* fields) {
     fields->channel = message_.channel();
     fields->content_version = message_.content_version();
     if (!message_.has_sensor_range()) {
-        report(Code::sensor_range_missing, "the content file gives no sensor_range", 0, 0, 0,
+        report(Code::sensor_range_missing, "the content file gives no sensor_range",
                source_.file_location(),
                "add sensor_range { min: \"7.11.0\" max: \"7.11.99999\" } with the builds this "
                "content is for");
@@ -181,8 +293,8 @@ bool Compiler::header(BlobHeaderFields* fields) {
         const auto version = parse_sensor_version(*text);
         if (!version) {
             report(Code::sensor_version_malformed,
-                   fmt::format("sensor_range.{} \"{}\" is not a sensor version", end, *text), 0, 0,
-                   0, source_.sensor_range_location(),
+                   fmt::format("sensor_range.{} \"{}\" is not a sensor version", end, *text),
+                   source_.sensor_range_location(),
                    "write major.minor.build in decimal, e.g. \"7.11.18110\"");
             ok = false;
         } else {
@@ -216,88 +328,194 @@ std::vector<uint32_t> Compiler::order_by_id() {
     return order;
 }
 
+// Every instance names a declared rule, every declared rule has an instance,
+// and each rule id is declared once, 1 or more (content.proto, ContentFile
+// rules). Only the source holds the declarations: the blob keeps each
+// instance's rule id.
+void Compiler::check_rules() {
+    for (size_t r = 0; r < static_cast<size_t>(message_.rules_size()); ++r) {
+        const v1::Rule& rule = message_.rules(static_cast<int>(r));
+        if (rule.id() == 0) {
+            report(Code::rule_id_zero, "the rule's id is 0", source_.rule_location(r),
+                   "rule ids start at 1");
+            continue;
+        }
+        const auto [it, fresh] = rules_.try_emplace(rule.id(), r);
+        if (!fresh) {
+            const Location earlier = source_.rule_location(it->second);
+            report(
+                Code::rule_id_duplicate,
+                fmt::format("rule id {} is declared again (first at {})", rule.id(),
+                            earlier.line > 0 ? fmt::format("line {}", earlier.line) : earlier.path),
+                source_.rule_location(r), "give every rule of the file its own id");
+        }
+    }
+    std::unordered_map<uint32_t, bool> used;
+    for (const auto& instance : message_.instances()) {
+        used[instance.rule()] = true;
+    }
+    for (size_t r = 0; r < static_cast<size_t>(message_.rules_size()); ++r) {
+        const v1::Rule& rule = message_.rules(static_cast<int>(r));
+        if (rule.id() != 0 && rules_.at(rule.id()) == r && !used.contains(rule.id())) {
+            report(
+                Code::rule_unused,
+                fmt::format("rule {}{} has no instance", rule.id(),
+                            rule.name().empty() ? "" : fmt::format(" ({})", rule.name())),
+                source_.rule_location(r),
+                "give an instance `rule: " + std::to_string(rule.id()) + "`, or remove the rule");
+        }
+    }
+}
+
 void Compiler::instance(size_t i) {
     const auto& instance = message_.instances(static_cast<int>(i));
     // A repeated id was reported by order_by_id: the instance is checked but
     // not written, so the blob keeps the first instance with that id.
     const bool write = writer_ && !id_repeated_[i];
     instance_findings_before_ = findings_.size();
+    type_ = nullptr;
     if (!instance.has_template_type()) {
         report_instance(Code::template_type_missing,
                         fmt::format("instance {} names no template type", instance.id()), i,
                         "add template_type { id: ... version: ... }");
+    } else {
+        type_ = types_.find(instance.template_type().id(), instance.template_type().version());
+        if (type_ == nullptr) {
+            report_instance(Code::template_type_unknown,
+                            fmt::format("instance {} names template type {} v{}, which the "
+                                        "registry does not define",
+                                        instance.id(), instance.template_type().id(),
+                                        instance.template_type().version()),
+                            i, "check the id and version against the registry");
+        } else if (type_->type->fields.empty() || type_->type->fields.size() > UINT16_MAX) {
+            report_instance(Code::format_limit,
+                            fmt::format("template type {} v{} has {} fields; the blob holds 1 to "
+                                        "{}",
+                                        type_->type->name, type_->type->version,
+                                        type_->type->fields.size(), UINT16_MAX),
+                            i);
+        }
     }
-    if (static_cast<uint32_t>(instance.criteria_size()) > limits_.max_criteria_per_instance_incl) {
-        report_instance(
-            Code::format_limit,
-            fmt::format("instance {} has {} criteria; the limit is {}", instance.id(),
-                        instance.criteria_size(), limits_.max_criteria_per_instance_incl),
-            i);
+    size_t criteria = 0;
+    for (size_t g = 0; g <= static_cast<size_t>(instance.exclusions_size()); ++g) {
+        for (const auto& c : group_criteria(instance, g)) {
+            criteria += c.wildcard() ? 0 : 1;
+        }
     }
-    if (instance.exclusions_size() > 0) {
+    if (criteria > limits_.max_criteria_per_instance_incl) {
         report_instance(Code::format_limit,
-                        fmt::format("instance {} has {} exclusion{}, which blob format 1 cannot "
-                                    "hold; without them it would match what they exclude",
-                                    instance.id(), instance.exclusions_size(),
-                                    instance.exclusions_size() == 1 ? "" : "s"),
-                        i, "exclusions come with blob format 2");
+                        fmt::format("instance {} has {} criteria; the limit is {}", instance.id(),
+                                    criteria, limits_.max_criteria_per_instance_incl),
+                        i);
     }
-    if (instance.rule() != 0) {
+    if (static_cast<size_t>(instance.exclusions_size()) > UINT16_MAX) {
         report_instance(Code::format_limit,
-                        fmt::format("instance {} names rule {}; blob format 1 stores no rule ids",
-                                    instance.id(), instance.rule()),
-                        i, "rules come with blob format 2");
+                        fmt::format("instance {} has {} exclusions; the limit is {}", instance.id(),
+                                    instance.exclusions_size(), UINT16_MAX),
+                        i);
     }
-    if (findings_.size() > instance_findings_before_) {
-        return;
+    if (message_.rules_size() > 0 || instance.rule() != 0) {
+        if (!rules_.contains(instance.rule())) {
+            report_instance(
+                Code::rule_undeclared,
+                instance.rule() == 0
+                    ? fmt::format("instance {} names no rule, and the file declares rules",
+                                  instance.id())
+                    : fmt::format("instance {} names rule {}, which the file does not declare",
+                                  instance.id(), instance.rule()),
+                i,
+                instance.rule() == 0
+                    ? "set rule: to the id of the rule the instance belongs to"
+                    : fmt::format("add rules {{ id: {} name: \"...\" }}", instance.rule()));
+        }
+    }
+    for (size_t e = 0; e < static_cast<size_t>(instance.exclusions_size()); ++e) {
+        const auto& exclusion = instance.exclusions(static_cast<int>(e));
+        const bool holds_one = std::any_of(exclusion.criteria().begin(), exclusion.criteria().end(),
+                                           [](const v1::Criterion& c) { return !c.wildcard(); });
+        if (!holds_one) {
+            report_instance(Code::exclusion_empty,
+                            fmt::format("exclusion {} of instance {} has no criterion that is not "
+                                        "a wildcard, so it would exclude every event",
+                                        e, instance.id()),
+                            i, "give the exclusion a criterion, or remove it",
+                            source_.exclusion_location(i, e));
+        }
     }
     if (!write) {
         // Checked, not written: the findings of the instance with the
         // repeated id are still reported.
         instance_findings_before_ = SIZE_MAX;
     }
-    const std::optional<BlobWriter::Mark> mark =
-        writing() ? std::optional(writer_->mark()) : std::nullopt;
-    if (writing()) {
-        writer_->add_instance(instance.id(), instance.template_type().id(),
-                              instance.template_type().version());
+    pending_.clear();
+    for (size_t g = 0; g <= static_cast<size_t>(instance.exclusions_size()); ++g) {
+        for (size_t k = 0; k < static_cast<size_t>(group_criteria(instance, g).size()); ++k) {
+            criterion(i, g, k);
+        }
     }
-    for (size_t k = 0; k < static_cast<size_t>(instance.criteria_size()); ++k) {
-        criterion(i, k);
+    if (!writing()) {
+        return;
+    }
+    // The blob's order: by group, then field index; criteria of one field
+    // keep their source order (they are ANDed, so it means nothing, and
+    // keeping it gives one encoding).
+    std::stable_sort(pending_.begin(), pending_.end(), [](const Pending& a, const Pending& b) {
+        return std::tie(a.group, a.field_index) < std::tie(b.group, b.field_index);
+    });
+    const BlobWriter::Mark mark = writer_->mark();
+    writer_->add_instance(BlobInstance{instance.id(), instance.template_type().id(),
+                                       instance.template_type().version(), instance.rule(),
+                                       static_cast<uint16_t>(type_->type->fields.size()),
+                                       static_cast<uint16_t>(instance.exclusions_size())});
+    for (const Pending& p : pending_) {
+        write_criterion(i, p);
     }
     if (writing()) {
         written_.push_back(static_cast<uint32_t>(i));
-    } else if (mark && writer_) {
-        writer_->rollback(*mark);
+        for (const Pending& p : pending_) {
+            written_criteria_.push_back(CriterionOrigin{p.group, p.index});
+        }
+    } else {
+        writer_->rollback(mark);
     }
 }
 
-void Compiler::criterion(size_t i, size_t k) {
-    const auto& c = message_.instances(static_cast<int>(i)).criteria(static_cast<int>(k));
+void Compiler::criterion(size_t i, size_t g, size_t k) {
+    const v1::Criterion& c = criterion_at(i, g, k);
     const size_t errors_before = findings_.size();
+    std::optional<uint16_t> field_index;
     if (c.field().empty()) {
-        report_criterion(Code::field_name_missing, "criterion names no field", i, k, std::nullopt,
+        report_criterion(Code::field_name_missing, "criterion names no field", i, g, k,
+                         std::nullopt,
                          "add field: \"<name>\" with the template type field it constrains");
     } else if (c.field().size() > limits_.max_name_length_incl) {
         report_criterion(Code::format_limit,
                          fmt::format("field name is {} bytes long; the limit is {}",
                                      c.field().size(), limits_.max_name_length_incl),
-                         i, k);
+                         i, g, k);
     } else if (c.field().find('\0') != std::string::npos) {
-        report_criterion(Code::text_nul, "the field name holds a NUL byte", i, k, std::nullopt,
+        report_criterion(Code::text_nul, "the field name holds a NUL byte", i, g, k, std::nullopt,
                          "field names are identifiers");
+    } else if (type_ != nullptr) {
+        const auto found = type_->fields.find(c.field());
+        if (found == type_->fields.end()) {
+            report_criterion(Code::criterion_field_unknown,
+                             fmt::format("{} v{} has no field '{}'", type_->type->name,
+                                         type_->type->version, c.field()),
+                             i, g, k, std::nullopt, "check the field name against the registry");
+        } else {
+            field_index = found->second;
+        }
     }
     if (c.wildcard()) {
-        wildcard(i, k, c);
-        if (writing()) {
-            writer_->add_wildcard(c.field());
-        }
-        return;
+        wildcard(i, g, k, c);
+        return;  // A wildcard is no record.
     }
     if (c.op() == v1::OP_UNSPECIFIED) {
-        report_criterion(
-            Code::operator_missing, fmt::format("criterion on '{}' has no operator", c.field()), i,
-            k, std::nullopt, "set op (e.g. op: OP_EQ) or, to match anything, wildcard: true");
+        report_criterion(Code::operator_missing,
+                         fmt::format("criterion on '{}' has no operator", c.field()), i, g, k,
+                         std::nullopt,
+                         "set op (e.g. op: OP_EQ) or, to match anything, leave the field out");
         return;
     }
     if (!v1::Operator_IsValid(c.op())) {
@@ -305,47 +523,45 @@ void Compiler::criterion(size_t i, size_t k) {
                          fmt::format("criterion on '{}' has operator {}, which is not one "
                                      "ringward knows",
                                      c.field(), static_cast<int>(c.op())),
-                         i, k);
+                         i, g, k);
         return;
     }
-    if (c.op() == v1::OP_EXISTS || c.op() == v1::OP_EMPTY) {
-        report_criterion(Code::format_limit,
-                         fmt::format("blob format 1 has no {} operator",
-                                     c.op() == v1::OP_EXISTS ? "exists" : "empty"),
-                         i, k, std::nullopt,
-                         "the content model's exists and empty come with blob format 2");
-        return;
-    }
-    // The spellings of docs/semantics.md that format 1 holds exactly: eq
-    // negated is ne, and eq with several values is in. Negation of anything
-    // else it cannot hold, and compiling the criterion without it would
-    // match what the author excluded.
+    // The spellings of docs/semantics.md that the blob stores one way: ne is
+    // eq negated (so ne negated is eq), and eq of several values is in.
     Op op = static_cast<Op>(c.op());
-    if (c.negate()) {
-        if (op == Op::eq && c.values_size() <= 1) {
-            op = Op::ne;
-        } else {
-            report_criterion(
-                Code::format_limit,
-                fmt::format("blob format 1 cannot hold a negated {}{}", format::op_name(op),
-                            op == Op::eq ? " of several values" : ""),
-                i, k, std::nullopt,
-                "format 1 negates only a single-value eq (as ne); negation of every "
-                "operator comes with blob format 2");
-            return;
-        }
+    bool negate = c.negate();
+    if (op == Op::ne) {
+        op = Op::eq;
+        negate = !negate;
     }
     if (op == Op::eq && c.values_size() > 1) {
         op = Op::in;
     }
-    const std::optional<Kind> kind = kind_of_values(i, k, c);
-    const bool count_ok = check_value_count(i, k, c, op);
-    if (kind && !format::op_takes_kind(op, *kind)) {
-        report_criterion(Code::operator_kind_mismatch,
-                         fmt::format("operator {} cannot take a {} value", format::op_name(op),
-                                     format::kind_name(*kind)),
-                         i, k, 0,
-                         fmt::format("{} takes {}", format::op_name(op), kinds_taken_by(op)));
+    const bool is_ref = std::any_of(c.values().begin(), c.values().end(),
+                                    [](const v1::Value& v) { return v.has_field(); });
+    std::optional<Kind> kind;
+    std::optional<uint16_t> ref_index;
+    bool count_ok = true;
+    if (is_ref) {
+        ref_index = field_ref(i, g, k, c, op, field_index);
+        if (field_index) {
+            kind = type_->type->fields[*field_index].type;
+        }
+    } else {
+        kind = kind_of_values(i, g, k, c);
+        count_ok = check_value_count(i, g, k, c, op);
+        if (!kind && c.values_size() == 0 && field_index) {
+            // exists and empty take no value: the record has the field's kind.
+            kind = type_->type->fields[*field_index].type;
+        }
+        if (kind && !format::op_takes_kind(op, *kind)) {
+            report_criterion(
+                Code::operator_kind_mismatch,
+                fmt::format("operator {} cannot take a {} {}", format::op_name(op),
+                            format::kind_name(*kind), c.values_size() > 0 ? "value" : "field"),
+                i, g, k, c.values_size() > 0 ? std::optional<size_t>(0) : std::nullopt,
+                fmt::format("{} takes {}", format::op_name(op), kinds_taken_by(op)));
+        }
     }
     if (c.case_insensitive() &&
         !(kind == Kind::string && format::op_is_string_match(op) && count_ok)) {
@@ -353,20 +569,21 @@ void Compiler::criterion(size_t i, size_t k) {
             Code::case_insensitive_misuse,
             fmt::format("case_insensitive is set on a {} {} criterion",
                         kind ? format::kind_name(*kind) : "valueless", format::op_name(op)),
-            i, k, std::nullopt,
+            i, g, k, std::nullopt,
             "case_insensitive applies to string values with eq, ne, in, prefix, "
             "suffix, contains, glob and regex");
     }
-    if (kind) {
-        check_values(i, k, c, op, *kind);
+    if (kind && !is_ref) {
+        check_values(i, g, k, c, op, *kind);
     }
-    if (findings_.size() > errors_before || !writing() || !kind) {
+    if (findings_.size() > errors_before || !writing() || !kind || !field_index) {
         return;
     }
-    write_criterion(i, k, c, op, *kind);
+    pending_.push_back(Pending{static_cast<uint16_t>(g), *field_index, static_cast<uint32_t>(k), op,
+                               *kind, negate, ref_index});
 }
 
-void Compiler::wildcard(size_t i, size_t k, const v1::Criterion& c) {
+void Compiler::wildcard(size_t i, size_t g, size_t k, const v1::Criterion& c) {
     if (c.op() != v1::OP_UNSPECIFIED || c.values_size() > 0 || c.case_insensitive() || c.negate()) {
         report_criterion(Code::wildcard_with_operator,
                          fmt::format("criterion on '{}' is a wildcard and also sets {}", c.field(),
@@ -374,32 +591,86 @@ void Compiler::wildcard(size_t i, size_t k, const v1::Criterion& c) {
                                      : c.values_size() > 0        ? "values"
                                      : c.case_insensitive()       ? "case_insensitive"
                                                                   : "negate"),
-                         i, k, std::nullopt,
+                         i, g, k, std::nullopt,
                          "keep either wildcard: true alone, or an operator with its values");
     }
 }
 
+// A field reference (Value.field): alone, with eq, prefix, suffix or
+// contains, naming another field of the template type, on a string or bytes
+// field. The referenced field's index; nullopt when it is not one.
+std::optional<uint16_t> Compiler::field_ref(size_t i, size_t g, size_t k, const v1::Criterion& c,
+                                            Op op, const std::optional<uint16_t>& field_index) {
+    size_t at = 0;
+    while (!c.values(static_cast<int>(at)).has_field()) {
+        ++at;
+    }
+    const std::string& target = c.values(static_cast<int>(at)).field();
+    if (c.values_size() != 1) {
+        report_criterion(
+            Code::field_ref_not_alone,
+            fmt::format("the field reference to '{}' is one of {} values", target, c.values_size()),
+            i, g, k, at,
+            "a criterion compares with one other field; write one criterion per "
+            "field reference");
+        return std::nullopt;
+    }
+    bool ok = true;
+    if (!op_takes_field_ref(op)) {
+        report_criterion(
+            Code::field_ref_operator,
+            fmt::format("operator {} cannot compare with another field", format::op_name(op)), i, g,
+            k, at, "field references take eq, ne, prefix, suffix and contains");
+        ok = false;
+    }
+    if (field_index) {
+        const Kind kind = type_->type->fields[*field_index].type;
+        if (kind != Kind::string && kind != Kind::bytes) {
+            report_criterion(Code::field_ref_kind,
+                             fmt::format("field '{}' is {}; field references compare string or "
+                                         "bytes fields",
+                                         c.field(), format::kind_name(kind)),
+                             i, g, k, at, "compare with a value instead");
+            ok = false;
+        }
+    }
+    if (type_ == nullptr) {
+        return std::nullopt;
+    }
+    const auto found = type_->fields.find(target);
+    if (found == type_->fields.end()) {
+        report_criterion(Code::criterion_field_unknown,
+                         fmt::format("the field reference names '{}', which {} v{} does not have",
+                                     target, type_->type->name, type_->type->version),
+                         i, g, k, at, "check the field name against the registry");
+        return std::nullopt;
+    }
+    if (field_index && found->second == *field_index) {
+        report_criterion(Code::field_ref_self,
+                         fmt::format("field '{}' is compared with itself", c.field()), i, g, k, at,
+                         "a field reference names another field of the event");
+        return std::nullopt;
+    }
+    return ok ? std::optional(found->second) : std::nullopt;
+}
+
 // The kind of the values: each sets one, all the same. Nullopt when none
 // does.
-std::optional<Kind> Compiler::kind_of_values(size_t i, size_t k, const v1::Criterion& c) {
+std::optional<Kind> Compiler::kind_of_values(size_t i, size_t g, size_t k, const v1::Criterion& c) {
     std::optional<Kind> kind;
     for (size_t v = 0; v < static_cast<size_t>(c.values_size()); ++v) {
         const auto this_kind = value_kind(c.values(static_cast<int>(v)));
-        if (c.values(static_cast<int>(v)).kind_case() == v1::Value::kField) {
-            report_criterion(Code::format_limit,
-                             fmt::format("blob format 1 cannot hold a field reference (to '{}')",
-                                         c.values(static_cast<int>(v)).field()),
-                             i, k, v, "field references come with blob format 2");
-        } else if (!this_kind) {
-            report_criterion(Code::value_kind_missing, "value sets no kind", i, k, v,
-                             "write the value as one of int, uint, bool, string, bytes, enum, ip");
+        if (!this_kind) {
+            report_criterion(Code::value_kind_missing, "value sets no kind", i, g, k, v,
+                             "write the value as one of int, uint, bool, string, bytes, enum, ip, "
+                             "or field");
         } else if (!kind) {
             kind = this_kind;
         } else if (*kind != *this_kind) {
             report_criterion(Code::value_kinds_mixed,
                              fmt::format("value is {} but the criterion's first value is {}",
                                          format::kind_name(*this_kind), format::kind_name(*kind)),
-                             i, k, v, "give every value of one criterion the same kind");
+                             i, g, k, v, "give every value of one criterion the same kind");
         }
     }
     return kind;
@@ -407,31 +678,35 @@ std::optional<Kind> Compiler::kind_of_values(size_t i, size_t k, const v1::Crite
 
 // As many values as the operator takes, and a set within the format's
 // limit. Whether the count suits the operator.
-bool Compiler::check_value_count(size_t i, size_t k, const v1::Criterion& c, Op op) {
+bool Compiler::check_value_count(size_t i, size_t g, size_t k, const v1::Criterion& c, Op op) {
     const auto count = static_cast<size_t>(c.values_size());
-    const bool count_ok = op == Op::range ? count == 2 : op == Op::in ? count >= 1 : count == 1;
+    const bool count_ok = op == Op::range                       ? count == 2
+                          : op_takes_set(op)                    ? count >= 1
+                          : op == Op::exists || op == Op::empty ? count == 0
+                                                                : count == 1;
     if (!count_ok) {
         report_criterion(Code::value_count,
                          fmt::format("operator {} on '{}' has {} value{}", format::op_name(op),
                                      c.field(), count, count == 1 ? "" : "s"),
-                         i, k, std::nullopt,
+                         i, g, k, std::nullopt,
                          fmt::format("{} takes {}", format::op_name(op), value_count_rule(op)));
-    } else if (op == Op::in && count > limits_.max_blob_set_size_incl) {
+    } else if (op_takes_set(op) && count > limits_.max_blob_set_size_incl) {
         report_criterion(Code::format_limit,
                          fmt::format("the set on '{}' has {} members; the limit is {}", c.field(),
                                      count, limits_.max_blob_set_size_incl),
-                         i, k);
+                         i, g, k);
     }
     return count_ok;
 }
 
 // Each value on its own: IP text that parses, byte strings within the
 // format's length limit.
-void Compiler::check_values(size_t i, size_t k, const v1::Criterion& c, Op op, Kind kind) {
+void Compiler::check_values(size_t i, size_t g, size_t k, const v1::Criterion& c, Op op,
+                            Kind kind) {
     const auto count = static_cast<size_t>(c.values_size());
     if (kind == Kind::ip) {
-        // eq and ne compare single addresses; networks belong to
-        // cidr_contains and in.
+        // eq compares single addresses; networks belong to cidr_contains
+        // and in.
         const bool networks = op == Op::cidr_contains || op == Op::in;
         for (size_t v = 0; v < count; ++v) {
             const auto& text = c.values(static_cast<int>(v)).ip();
@@ -440,7 +715,7 @@ void Compiler::check_values(size_t i, size_t k, const v1::Criterion& c, Op op, K
                     Code::ip_malformed,
                     fmt::format("\"{}\" is not {}", text,
                                 networks ? "an IP address or CIDR network" : "a single IP address"),
-                    i, k, v,
+                    i, g, k, v,
                     networks ? "write e.g. \"192.0.2.7\", \"10.0.0.0/8\" or "
                                "\"2001:db8::/32\", with host bits zero"
                              : "write e.g. \"192.0.2.7\" or \"2001:db8::1\"; "
@@ -454,64 +729,89 @@ void Compiler::check_values(size_t i, size_t k, const v1::Criterion& c, Op op, K
                 report_criterion(Code::format_limit,
                                  fmt::format("value is {} bytes long; the limit is {}", text.size(),
                                              limits_.max_value_length_incl),
-                                 i, k, v);
+                                 i, g, k, v);
             } else if (kind != Kind::bytes && text.find('\0') != std::string::npos) {
                 // docs/format.md, "Text": one meaning for C and C++ matchers alike.
                 report_criterion(Code::text_nul,
                                  fmt::format("the {} value holds a NUL byte at {}",
                                              format::kind_name(kind), text.find('\0')),
-                                 i, k, v, "use a bytes field to match NUL bytes");
+                                 i, g, k, v, "use a bytes field to match NUL bytes");
             }
         }
     }
 }
 
 // Writes a criterion that passed every check.
-void Compiler::write_criterion(size_t i, size_t k, const v1::Criterion& c, Op op, Kind kind) {
-    const auto& first = c.values(0);
-    if (op == Op::in) {
-        write_set(i, k, c, kind);
-    } else if (op == Op::range) {
-        writer_->add_range(c.field(), kind, scalar_of(first), scalar_of(c.values(1)));
-    } else if (kind == Kind::ip) {
-        writer_->add_ip(c.field(), op, *parse_ip(first.ip(), op == Op::cidr_contains));
-    } else if (format::op_kind_uses_pool(op, kind)) {
-        writer_->add_bytes(c.field(), op, kind, text_of(first), c.case_insensitive());
-    } else {
-        writer_->add_scalar(c.field(), op, kind, scalar_of(first));
-    }
-}
-
-void Compiler::write_set(size_t i, size_t k, const v1::Criterion& c, Kind kind) {
+void Compiler::write_criterion(size_t i, const Pending& p) {
+    const v1::Criterion& c = criterion_at(i, p.group, p.index);
+    const CriterionPlace head{c.field(), p.field_index, p.group, p.negate};
     BlobWriter::Duplicate duplicate;
-    if (kind == Kind::int64 || kind == Kind::uint64) {
-        scalars_.clear();
-        for (const auto& value : c.values()) {
-            scalars_.push_back(scalar_of(value));
-        }
-        duplicate = writer_->add_scalar_set(c.field(), kind, scalars_);
-    } else if (kind == Kind::ip) {
-        ips_.clear();
-        for (const auto& value : c.values()) {
-            ips_.push_back(*parse_ip(value.ip(), true));
-        }
-        duplicate = writer_->add_ip_set(c.field(), ips_);
-    } else {
+    if (p.ref_index) {
+        const std::string& target = type_->type->fields[*p.ref_index].name;
+        writer_->add_field_ref(head, p.op, p.kind, target, *p.ref_index, c.case_insensitive());
+    } else if (p.op == Op::exists || p.op == Op::empty) {
+        writer_->add_valueless(head, p.op, p.kind);
+    } else if (p.op == Op::regex) {
+        // The blob carries the program of the patterns' union; a pattern
+        // (or union) compile_regex refuses is refused here, with its code.
         strings_.clear();
         for (const auto& value : c.values()) {
             strings_.push_back(text_of(value));
         }
-        duplicate = writer_->add_byte_set(c.field(), kind, strings_, c.case_insensitive());
+        const auto refused = writer_->add_regex(head, strings_, c.case_insensitive());
+        if (refused) {
+            duplicate = refused->duplicate;
+            if (refused->error) {
+                report_criterion(refused->error->code, refused->error->message, i, p.group, p.index,
+                                 c.values_size() == 1 ? std::optional<size_t>(0) : std::nullopt);
+            }
+        }
+    } else if (p.op == Op::in || (op_takes_set(p.op) && c.values_size() > 1)) {
+        duplicate = write_set(p, head, c);
+    } else if (p.op == Op::range) {
+        writer_->add_range(head, p.kind, scalar_of(c.values(0)), scalar_of(c.values(1)));
+    } else if (p.kind == Kind::ip) {
+        writer_->add_ip(head, p.op, *parse_ip(c.values(0).ip(), p.op == Op::cidr_contains));
+    } else if (format::op_kind_uses_pool(p.op, p.kind)) {
+        writer_->add_bytes(head, p.op, p.kind, text_of(c.values(0)), c.case_insensitive());
+    } else {
+        writer_->add_scalar(head, p.op, p.kind, scalar_of(c.values(0)));
     }
     if (duplicate) {
-        const Location earlier = source_.value_location(i, k, duplicate->first);
+        const Location earlier = value_location(i, p.group, p.index, duplicate->first);
         report_criterion(
             Code::set_duplicate,
             fmt::format("the set on '{}' holds this value already (as value {}{})", c.field(),
                         duplicate->first,
                         earlier.line > 0 ? fmt::format(", line {}", earlier.line) : ""),
-            i, k, duplicate->second, "list each value of an in-set once");
+            i, p.group, p.index, duplicate->second,
+            p.op == Op::in ? "list each value of an in-set once"
+                           : "list each value once: any of them matching is enough");
     }
+}
+
+BlobWriter::Duplicate Compiler::write_set(const Pending& p, const CriterionPlace& head,
+                                          const v1::Criterion& c) {
+    if (p.kind == Kind::int64 || p.kind == Kind::uint64) {
+        scalars_.clear();
+        for (const auto& value : c.values()) {
+            scalars_.push_back(scalar_of(value));
+        }
+        return writer_->add_scalar_set(head, p.kind, scalars_);
+    }
+    if (p.kind == Kind::ip) {
+        ips_.clear();
+        for (const auto& value : c.values()) {
+            ips_.push_back(*parse_ip(value.ip(), true));
+        }
+        return writer_->add_ip_set(head, ips_);
+    }
+    strings_.clear();
+    for (const auto& value : c.values()) {
+        strings_.push_back(text_of(value));
+    }
+    return p.op == Op::in ? writer_->add_byte_set(head, p.kind, strings_, c.case_insensitive())
+                          : writer_->add_any_of(head, p.op, p.kind, strings_, c.case_insensitive());
 }
 
 PartialCompile Compiler::run() {
@@ -522,31 +822,31 @@ PartialCompile Compiler::run() {
         report(Code::format_limit,
                fmt::format("the file has {} instances; the limit is {}", instance_count,
                            limits_.max_instances_incl),
-               0, 0, 0, source_.file_location());
+               source_.file_location());
     }
     size_t criterion_total = 0;
     for (const auto& instance : message_.instances()) {
-        criterion_total += static_cast<size_t>(instance.criteria_size());
+        for (size_t g = 0; g <= static_cast<size_t>(instance.exclusions_size()); ++g) {
+            for (const auto& c : group_criteria(instance, g)) {
+                criterion_total += c.wildcard() ? 0 : 1;
+            }
+        }
     }
     if (criterion_total > limits_.max_criteria_incl) {
         report(Code::format_limit,
                fmt::format("the file has {} criteria; the limit is {}", criterion_total,
                            limits_.max_criteria_incl),
-               0, 0, 0, source_.file_location());
+               source_.file_location());
     }
     // Findings so far are about the file as a whole: with one there is no
-    // blob. A repeated id (order_by_id) only leaves out that instance.
+    // blob. A repeated id (order_by_id) only leaves out that instance, and a
+    // finding about the rules leaves the instances to check.
     const bool file_ok = header_ok && findings_.empty();
     const std::vector<uint32_t> order = order_by_id();
+    check_rules();
     if (file_ok) {
         writer_.emplace(fields);
         writer_->reserve(instance_count, criterion_total, criterion_total * 24);
-    }
-    if (message_.rules_size() > 0) {
-        report(Code::format_limit,
-               fmt::format("the file lists {} rule{}; blob format 1 stores no rules",
-                           message_.rules_size(), message_.rules_size() == 1 ? "" : "s"),
-               0, 0, 0, source_.file_location(), "rules come with blob format 2");
     }
     for (const uint32_t i : order) {
         instance(i);
@@ -557,18 +857,19 @@ PartialCompile Compiler::run() {
         compiled.emplace();
         compiled->bytes = writer_->finish();
         compiled->source_instance = std::move(written_);
+        compiled->source_criterion = std::move(written_criteria_);
         if (compiled->bytes.size() > limits_.max_blob_size_incl) {
             report(Code::format_limit,
                    fmt::format("the blob would be {} bytes; the limit is {}",
                                compiled->bytes.size(), limits_.max_blob_size_incl),
-                   0, 0, 0, source_.file_location());
+                   source_.file_location());
             compiled.reset();
         }
     }
 
     std::stable_sort(findings_.begin(), findings_.end(), [](const Finding& a, const Finding& b) {
-        return std::tie(a.instance, a.criterion, a.value) <
-               std::tie(b.instance, b.criterion, b.value);
+        return std::tie(a.instance, a.group, a.criterion, a.value) <
+               std::tie(b.instance, b.group, b.criterion, b.value);
     });
     std::vector<Diagnostic> diagnostics;
     diagnostics.reserve(findings_.size());
@@ -580,12 +881,14 @@ PartialCompile Compiler::run() {
 
 }  // namespace
 
-PartialCompile compile_each(const ContentSource& content, const CompileOptions& options) {
-    return Compiler(content, options).run();
+PartialCompile compile_each(const ContentSource& content, const Registry& registry,
+                            const CompileOptions& options) {
+    return Compiler(content, registry, options).run();
 }
 
-Result<CompiledBlob> compile(const ContentSource& content, const CompileOptions& options) {
-    PartialCompile partial = compile_each(content, options);
+Result<CompiledBlob> compile(const ContentSource& content, const Registry& registry,
+                             const CompileOptions& options) {
+    PartialCompile partial = compile_each(content, registry, options);
     if (!partial.blob || has_errors(partial.diagnostics)) {
         return Result<CompiledBlob>::failure(std::move(partial.diagnostics));
     }

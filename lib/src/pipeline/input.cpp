@@ -237,6 +237,22 @@ void shift_offsets(std::vector<Diagnostic>& diagnostics, uint32_t by) {
 
 }  // namespace
 
+std::optional<ContentSource> reread_source(const std::string& path, const InputOptions& options) {
+    auto bytes = read_file_bytes(path, options.load.max_input_size_incl);
+    if (!bytes.ok() || input_kind_of(path, *bytes.value, options) != InputKind::source) {
+        return std::nullopt;
+    }
+    LoadOptions load = options.load;
+    if (options.source_format) {
+        load.format = options.source_format;
+    }
+    auto loaded = load_content(path, load);
+    if (!loaded.ok()) {
+        return std::nullopt;
+    }
+    return std::move(*loaded.value);
+}
+
 std::optional<ValidatedBlob> validate_input(const std::string& path, const InputOptions& options,
                                             const ValidationTarget& target, Report& report,
                                             SourceTexts& sources) {
@@ -289,13 +305,27 @@ Report validate_files(const TargetPaths& paths, std::span<const std::string> fil
 
 std::optional<std::vector<uint8_t>> compile_input(const std::string& path,
                                                   const InputOptions& options,
-                                                  const TargetPaths* target_paths, Report& report,
+                                                  const TargetPaths& target_paths, Report& report,
                                                   SourceTexts& sources) {
-    if (target_paths != nullptr) {
-        std::optional<ValidatedBlob> validated;
-        if (const auto target = load_target(*target_paths, report, sources)) {
-            validated = validate_input(path, options, *target, report, sources);
-        }
+    if (target_paths.registry.empty()) {
+        report.files.push_back(path);
+        Location at;
+        at.file = path;
+        report.diagnostics.push_back(make_diagnostic(
+            Code::registry_missing, "a content source is compiled without a registry", at,
+            "pass --registry: the blob stores each criterion's field by its index in the "
+            "template type"));
+        return std::nullopt;
+    }
+    // The registry alone (no manifests) is a target that checks the
+    // registry; with manifests the content is validated as well.
+    const auto target = load_target(target_paths, report, sources);
+    if (!target) {
+        return std::nullopt;
+    }
+    if (!target_paths.manifests.empty()) {
+        std::optional<ValidatedBlob> validated =
+            validate_input(path, options, *target, report, sources);
         if (!validated || !report.passed()) {
             return std::nullopt;
         }
@@ -308,7 +338,7 @@ std::optional<std::vector<uint8_t>> compile_input(const std::string& path,
     if (!input) {
         return std::nullopt;
     }
-    auto compiled = compile(*input->content);
+    auto compiled = compile(*input->content, target->registry());
     add_all(report, compiled.diagnostics);
     if (!compiled.ok()) {
         return std::nullopt;

@@ -63,18 +63,30 @@ void dump_text(std::string& out, const std::string& file, const Subject& s) {
         if (const auto at = s.instance_source(i); at && at->line > 0) {
             where += fmt::format(", line {}", at->line);
         }
-        fmt::format_to(std::back_inserter(out),
-                       "\ninstance {}  template type {} v{}  ({} criteria, {})\n", instance.id(),
-                       instance.template_type_id(), instance.template_type_version(),
-                       instance.criterion_count(), where);
+        fmt::format_to(
+            std::back_inserter(out),
+            "\ninstance {}  template type {} v{}  rule {}  ({} fields, {} criteria, {} "
+            "exclusions, {})\n",
+            instance.id(), instance.template_type_id(), instance.template_type_version(),
+            instance.rule_id() == 0 ? std::string("none") : std::to_string(instance.rule_id()),
+            instance.field_count(), instance.criterion_count(), instance.exclusion_count(), where);
         size_t width = 0;
         for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
             width = std::max(width, static_cast<size_t>(instance.criterion(k).name().size));
         }
+        uint32_t group = 0;
         for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
             const format::CriterionView c = instance.criterion(k);
-            fmt::format_to(std::back_inserter(out), "  [{:>2}] {:<{}}  {}\n", k, as_view(c.name()),
-                           width, describe_criterion(c));
+            if (c.group() != group) {
+                group = c.group();
+                fmt::format_to(std::back_inserter(out),
+                               "  exclusion {} (does not match when all "
+                               "of these hold):\n",
+                               group);
+            }
+            fmt::format_to(std::back_inserter(out), "  {}[{:>2}] {:<{}}  {:>2}  {}\n",
+                           group == 0 ? "" : "  ", k, as_view(c.name()), width, c.field_index(),
+                           describe_criterion(c));
         }
     }
 }
@@ -142,6 +154,9 @@ void dump_json(std::string& out, const std::string& file, const Subject& s) {
         json.member("id", instance.template_type_id());
         json.member("version", instance.template_type_version());
         json.end_object();
+        json.member("rule_id", instance.rule_id());
+        json.member("field_count", uint32_t{instance.field_count()});
+        json.member("exclusion_count", uint32_t{instance.exclusion_count()});
         json.member("offset", instance.record_offset());
         if (const auto at = s.instance_source(i)) {
             json.key("source").begin_object();
@@ -156,15 +171,21 @@ void dump_json(std::string& out, const std::string& file, const Subject& s) {
         for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
             const format::CriterionView c = instance.criterion(k);
             json.begin_object();
+            json.member("group", uint32_t{c.group()});
             json.member("field_index", uint32_t{c.field_index()});
             json.member("field", as_view(c.name()));
             json.member("op", format::op_name(c.op()));
-            if (!c.is_wildcard()) {
-                json.member("kind", format::kind_name(c.kind()));
-                json.member("value_count", c.value_count());
-                if (c.case_insensitive()) {
-                    json.member("case_insensitive", true);
-                }
+            json.member("negated", c.negated());
+            json.member("kind", format::kind_name(c.kind()));
+            json.member("value_count", c.value_count());
+            if (c.case_insensitive()) {
+                json.member("case_insensitive", true);
+            }
+            if (c.is_field_ref()) {
+                json.key("field_ref").begin_object();
+                json.member("field", as_view(c.data()));
+                json.member("field_index", uint32_t{c.ref_field_index()});
+                json.end_object();
             }
             json.member("text", describe_criterion(c));
             json.member("offset", c.record_offset());
@@ -217,8 +238,8 @@ void envelope_header_text(std::string& out, const std::string& file, const Envel
 }  // namespace
 
 std::optional<std::string> inspect_file(const std::string& path, const InputOptions& options,
-                                        InspectFormat format, Report& report,
-                                        SourceTexts& sources) {
+                                        InspectFormat format, const std::string& registry,
+                                        Report& report, SourceTexts& sources) {
     report.files.push_back(path);
     auto bytes = read_file_bytes(path, options.load.max_input_size_incl);
     if (!bytes.ok()) {
@@ -261,8 +282,18 @@ std::optional<std::string> inspect_file(const std::string& path, const InputOpti
     } else {
         InputOptions source_options = options;
         source_options.kind = InputKind::source;
-        auto blob_bytes = compile_input(path, source_options, nullptr, report, sources);
+        TargetPaths target;
+        target.registry = registry;
+        auto blob_bytes = compile_input(path, source_options, target, report, sources);
         if (!blob_bytes) {
+            return std::nullopt;
+        }
+        // compile_input loaded it a moment ago; a file that changed since is
+        // reported, not trusted.
+        auto loaded = load_registry(registry);
+        if (!loaded.ok()) {
+            report.diagnostics.insert(report.diagnostics.end(), loaded.diagnostics.begin(),
+                                      loaded.diagnostics.end());
             return std::nullopt;
         }
         // compile_input parsed the source once to compile it; inspect parses
@@ -274,9 +305,12 @@ std::optional<std::string> inspect_file(const std::string& path, const InputOpti
         }
         auto parsed = parse_content(
             std::string_view(reinterpret_cast<const char*>(data.data()), data.size()), path, load);
-        auto result = parsed.ok() ? compile(*parsed.value) : Result<CompiledBlob>{};
+        auto result = parsed.ok() ? compile(*parsed.value, *loaded.value) : Result<CompiledBlob>{};
         if (!parsed.ok() || !result.ok()) {
-            core::invariant_broken();  // It compiled a moment ago.
+            // It compiled a moment ago: only a file changed since gets here.
+            report.diagnostics.insert(report.diagnostics.end(), result.diagnostics.begin(),
+                                      result.diagnostics.end());
+            return std::nullopt;
         }
         content.emplace(std::move(*parsed.value));
         compiled.emplace(std::move(*result.value));

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <utility>
 
+#include "pipeline/parallel_load.hpp"
 #include "ringward/file.hpp"
 #include "ringward/pipeline.hpp"
 
@@ -57,9 +58,9 @@ std::optional<Diagnostic> write_key_pair(const std::string& name, const SecretKe
     return std::nullopt;
 }
 
-std::optional<std::vector<uint8_t>> sign_file(const SignRequest& request,
-                                              const std::function<std::optional<Passphrase>()>& ask,
-                                              Report& report, SourceTexts& sources) {
+std::optional<SignedEnvelope> sign_file(const SignRequest& request,
+                                        const std::function<std::optional<Passphrase>()>& ask,
+                                        Report& report, SourceTexts& sources) {
     // The policy first: a bad flag should not cost a validation.
     if (auto error = check_envelope_policy(request.policy)) {
         report.diagnostics.push_back(std::move(*error));
@@ -79,17 +80,45 @@ std::optional<std::vector<uint8_t>> sign_file(const SignRequest& request,
                                   key.diagnostics.end());
         return std::nullopt;
     }
-    auto envelope = sign_envelope(*validated, *key.value, request.policy);
-    if (!envelope.ok()) {
-        report.diagnostics.insert(report.diagnostics.end(), envelope.diagnostics.begin(),
-                                  envelope.diagnostics.end());
+    // The envelope is written straight from the validated bytes (never
+    // copied into a buffer of its own), the blob while it is hashed, then
+    // the header and the signature around it; it takes its name only once
+    // it is complete and durable.
+    auto file = AtomicFile::create(request.output);
+    if (!file.ok()) {
+        report.diagnostics.push_back(std::move(file.diagnostics.front()));
         return std::nullopt;
     }
-    if (auto error = write_file_atomic(request.output, *envelope.value)) {
-        report.diagnostics.push_back(std::move(*error));
+    const std::vector<uint8_t>& blob = validated->bytes();
+    std::optional<Diagnostic> write_error;
+    auto parts = sign_envelope_parts(*validated, *key.value, request.policy, [&](size_t header) {
+        write_error = file.value->write_at(header, blob);
+        file.value->start_writeback();
+    });
+    if (!parts.ok()) {
+        report.diagnostics.insert(report.diagnostics.end(), parts.diagnostics.begin(),
+                                  parts.diagnostics.end());
         return std::nullopt;
     }
-    return std::move(*envelope.value);
+    const std::vector<uint8_t>& header = parts.value->header;
+    if (!write_error) {
+        write_error = file.value->write_at(0, header);
+    }
+    if (!write_error) {
+        write_error = file.value->write_at(header.size() + blob.size(), parts.value->signature);
+    }
+    if (!write_error) {
+        write_error = file.value->commit();
+    }
+    if (write_error) {
+        report.diagnostics.push_back(std::move(*write_error));
+        return std::nullopt;
+    }
+    SignedEnvelope out;
+    out.header = *peek_envelope(header);
+    out.instance_count = validated->view().instance_count();
+    out.size = header.size() + blob.size() + parts.value->signature.size();
+    return out;
 }
 
 Result<ChannelState> load_channel_state(const std::string& path) {
@@ -162,6 +191,15 @@ Diagnostic usage_error(Code code, std::string message, std::string help) {
 }  // namespace
 
 Result<Verification> verify_file(const VerifyRequest& request) {
+    // The envelope first, and its hash started on the second core at once:
+    // reading the keyring, the policy and the manifest, and then the reader
+    // and the sensor table, all run while the blob is hashed. A problem with
+    // the envelope file is still reported after the others, as before.
+    auto bytes = map_file(request.envelope, RINGWARD_DEFAULT_MAX_ENVELOPE_BYTES + 1);
+    std::optional<ParallelLoad> parallel;
+    if (bytes.ok()) {
+        parallel.emplace(bytes.value->bytes());
+    }
     auto keyring = load_keyring(request.keyring);
     if (!keyring.ok()) {
         return Result<Verification>::failure(std::move(keyring.diagnostics));
@@ -232,23 +270,27 @@ Result<Verification> verify_file(const VerifyRequest& request) {
         config.channel_count = channels.size();
     }
 
-    auto bytes = read_file_bytes(request.envelope, RINGWARD_DEFAULT_MAX_ENVELOPE_BYTES + 1);
     if (!bytes.ok()) {
         return Result<Verification>::failure(std::move(bytes.diagnostics));
     }
+    const std::span<const uint8_t> envelope = bytes.value->bytes();
     ringward_loaded loaded{};
-    const ringward_status status =
-        ringward_load(&config, bytes.value->data(), bytes.value->size(), &loaded);
+    const ringward_status status = parallel->load(config, &loaded);
+    // A file written while it was read is reported as that, not as whatever
+    // the loader made of bytes that were neither the old nor the new file.
+    if (auto changed = bytes.value->check_unchanged()) {
+        return Result<Verification>::failure(std::move(*changed));
+    }
     if (status != RINGWARD_OK && status != RINGWARD_E_NOT_YET_ADMITTED) {
-        return Result<Verification>::failure(loader_diagnostic(status, loaded, request.envelope,
-                                                               envelope_header_size(*bytes.value)));
+        return Result<Verification>::failure(
+            loader_diagnostic(status, loaded, request.envelope, envelope_header_size(envelope)));
     }
     out.deferred = status == RINGWARD_E_NOT_YET_ADMITTED;
     out.format_version = loaded.format_version;
     out.category = loaded.category;
     out.admission_ring = loaded.admission_ring;
     out.admit_at = loaded.admit_at;
-    if (const auto header = peek_envelope(*bytes.value)) {
+    if (const auto header = peek_envelope(envelope)) {
         out.schedule = header->schedule;
     }
     for (const ringward_category_policy& entry : customer) {
@@ -272,6 +314,11 @@ Result<Verification> verify_file(const VerifyRequest& request) {
         ringward_instance_at(&loaded, i, &instance);
         out.instances.push_back({instance.id, instance.template_type_id,
                                  instance.template_type_version, instance.status});
+    }
+    // The listing read the blob again: it too must have read the file as
+    // it was checked.
+    if (auto changed = bytes.value->check_unchanged()) {
+        return Result<Verification>::failure(std::move(*changed));
     }
     if (!request.state.empty() && !out.deferred) {
         state.last_sequence[loaded.channel] = loaded.sequence;

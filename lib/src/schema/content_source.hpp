@@ -30,8 +30,13 @@ struct ContentSource::Impl {
         Position content_version;
         Position sensor_range;
         std::vector<Position> instances;
-        // criteria of instance i: criteria[criteria_begin[i] .. criteria_begin[i + 1])
+        // criteria of instance i: criteria[criteria_begin[i] .. criteria_begin[i + 1]),
+        // its own first, then those of each exclusion in turn.
         std::vector<uint32_t> criteria_begin;
+        // exclusions of instance i: exclusions[exclusions_begin[i] .. exclusions_begin[i + 1])
+        std::vector<uint32_t> exclusions_begin;
+        std::vector<Position> exclusions;
+        std::vector<Position> rules;
         std::vector<Position> criteria;
         // values of global criterion c: values[values_begin[c] .. values_begin[c + 1])
         std::vector<uint32_t> values_begin;

@@ -375,6 +375,7 @@ void record_content_positions(const v1::ContentFile& message,
     out.instances.resize(instance_count);
     out.criteria_begin.assign(instance_count + 1, 0);
     out.values_begin.assign(1, 0);
+    out.exclusions_begin.assign(1, 0);
     for (int i = 0; i < message.instances_size(); ++i) {
         const v1::TemplateInstance& instance = message.instances(i);
         out.instances[static_cast<size_t>(i)] = field_position(&tree, message, "instances", i);
@@ -388,7 +389,25 @@ void record_content_positions(const v1::ContentFile& message,
             }
             out.values_begin.push_back(static_cast<uint32_t>(out.values.size()));
         }
+        for (int e = 0; e < instance.exclusions_size(); ++e) {
+            const v1::Exclusion& exclusion = instance.exclusions(e);
+            out.exclusions.push_back(field_position(instance_tree, instance, "exclusions", e));
+            const auto* exclusion_tree = nested(instance_tree, instance, "exclusions", e);
+            for (int k = 0; k < exclusion.criteria_size(); ++k) {
+                const v1::Criterion& criterion = exclusion.criteria(k);
+                out.criteria.push_back(field_position(exclusion_tree, exclusion, "criteria", k));
+                const auto* criterion_tree = nested(exclusion_tree, exclusion, "criteria", k);
+                for (int v = 0; v < criterion.values_size(); ++v) {
+                    out.values.push_back(field_position(criterion_tree, criterion, "values", v));
+                }
+                out.values_begin.push_back(static_cast<uint32_t>(out.values.size()));
+            }
+        }
         out.criteria_begin[static_cast<size_t>(i) + 1] = static_cast<uint32_t>(out.criteria.size());
+        out.exclusions_begin.push_back(static_cast<uint32_t>(out.exclusions.size()));
+    }
+    for (int r = 0; r < message.rules_size(); ++r) {
+        out.rules.push_back(field_position(&tree, message, "rules", r));
     }
 }
 
@@ -735,6 +754,85 @@ Location ContentSource::value_location(size_t instance, size_t criterion, size_t
     }
     location.path += fmt::format(".values[{}]", value);
     return location;
+}
+
+Location ContentSource::exclusion_location(size_t instance, size_t exclusion) const {
+    if (instance >= instance_count() ||
+        exclusion >= static_cast<size_t>(
+                         impl_->message.instances(static_cast<int>(instance)).exclusions_size())) {
+        core::contract_violation();  // Contract: indices in range.
+    }
+    const auto& positions = impl_->positions();
+    const size_t global = positions.exclusions_begin.empty()
+                              ? SIZE_MAX
+                              : positions.exclusions_begin[instance] + exclusion;
+    return at(impl_->file, position_in(positions.exclusions, global),
+              fmt::format("instances[{}].exclusions[{}]", instance, exclusion));
+}
+
+namespace {
+
+// Where criterion `criterion` of exclusion `exclusion` sits among the
+// instance's criterion positions: after its own, then those of each earlier
+// exclusion.
+size_t exclusion_criterion_slot(const v1::TemplateInstance& instance, size_t exclusion,
+                                size_t criterion) {
+    size_t slot = static_cast<size_t>(instance.criteria_size());
+    for (size_t e = 0; e < exclusion; ++e) {
+        slot += static_cast<size_t>(instance.exclusions(static_cast<int>(e)).criteria_size());
+    }
+    return slot + criterion;
+}
+
+}  // namespace
+
+Location ContentSource::exclusion_criterion_location(size_t instance, size_t exclusion,
+                                                     size_t criterion) const {
+    Location location = exclusion_location(instance, exclusion);
+    const auto& owner = impl_->message.instances(static_cast<int>(instance));
+    if (criterion >=
+        static_cast<size_t>(owner.exclusions(static_cast<int>(exclusion)).criteria_size())) {
+        core::contract_violation();  // Contract: index in range.
+    }
+    const auto& positions = impl_->positions();
+    if (!positions.criteria_begin.empty()) {
+        const Position p = position_in(positions.criteria,
+                                       positions.criteria_begin[instance] +
+                                           exclusion_criterion_slot(owner, exclusion, criterion));
+        location.line = p.line;
+        location.column = p.column;
+    }
+    location.path += fmt::format(".criteria[{}]", criterion);
+    return location;
+}
+
+Location ContentSource::exclusion_value_location(size_t instance, size_t exclusion,
+                                                 size_t criterion, size_t value) const {
+    Location location = exclusion_criterion_location(instance, exclusion, criterion);
+    const auto& owner = impl_->message.instances(static_cast<int>(instance));
+    const auto& c =
+        owner.exclusions(static_cast<int>(exclusion)).criteria(static_cast<int>(criterion));
+    if (value >= static_cast<size_t>(c.values_size())) {
+        core::contract_violation();  // Contract: index in range.
+    }
+    const auto& positions = impl_->positions();
+    if (!positions.criteria_begin.empty()) {
+        const size_t global = positions.criteria_begin[instance] +
+                              exclusion_criterion_slot(owner, exclusion, criterion);
+        const Position p = position_in(positions.values, positions.values_begin[global] + value);
+        location.line = p.line;
+        location.column = p.column;
+    }
+    location.path += fmt::format(".values[{}]", value);
+    return location;
+}
+
+Location ContentSource::rule_location(size_t rule) const {
+    if (rule >= static_cast<size_t>(impl_->message.rules_size())) {
+        core::contract_violation();  // Contract: index in range.
+    }
+    return at(impl_->file, position_in(impl_->positions().rules, rule),
+              fmt::format("rules[{}]", rule));
 }
 
 }  // namespace ringward

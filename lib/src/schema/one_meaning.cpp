@@ -1,5 +1,6 @@
 // One meaning or none for protobuf text, JSON and binary (one_meaning.hpp).
 #include "schema/one_meaning.hpp"
+#include "util/json_string.hpp"
 
 #include <fmt/format.h>
 #include <google/protobuf/io/tokenizer.h>
@@ -242,166 +243,22 @@ bool JsonCheck::duplicate(size_t offset, size_t first, const std::string& key,
 // A string from its opening quote at *i; on success *i is past its closing
 // quote and `out` (when set) holds it decoded.
 bool JsonCheck::string(size_t* i, std::string* out) {
-    const size_t start = *i;
-    size_t at = start + 1;
-    const auto hex4 = [&](size_t from, uint32_t* value) {
-        if (text_.size() - from < 4) {
-            return false;
-        }
-        *value = 0;
-        for (size_t k = from; k < from + 4; ++k) {
-            const char c = text_[k];
-            const int digit = c >= '0' && c <= '9'   ? c - '0'
-                              : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                              : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                     : -1;
-            if (digit < 0) {
-                return false;
-            }
-            *value = *value << 4 | static_cast<uint32_t>(digit);
-        }
-        return true;
-    };
-    while (at < text_.size()) {
-        const auto c = static_cast<unsigned char>(text_[at]);
-        if (c == '"') {
-            *i = at + 1;
-            return true;
-        }
-        if (c < 0x20) {
-            return fail(at, "a control character inside a string must be written as an escape");
-        }
-        if (c != '\\') {
-            if (out != nullptr) {
-                out->push_back(static_cast<char>(c));
-            }
-            ++at;
-            continue;
-        }
-        if (at + 1 >= text_.size()) {
-            break;
-        }
-        const char e = text_[at + 1];
-        const char* simple = nullptr;
-        switch (e) {
-            case '"':
-                simple = "\"";
-                break;
-            case '\\':
-                simple = "\\";
-                break;
-            case '/':
-                simple = "/";
-                break;
-            case 'b':
-                simple = "\b";
-                break;
-            case 'f':
-                simple = "\f";
-                break;
-            case 'n':
-                simple = "\n";
-                break;
-            case 'r':
-                simple = "\r";
-                break;
-            case 't':
-                simple = "\t";
-                break;
-            default:
-                break;
-        }
-        if (simple != nullptr) {
-            if (out != nullptr) {
-                out->append(simple);
-            }
-            at += 2;
-            continue;
-        }
-        uint32_t unit = 0;
-        if (e != 'u' || !hex4(at + 2, &unit)) {
-            return fail(at, "this is not a JSON escape");
-        }
-        uint32_t code_point = unit;
-        size_t next = at + 6;
-        if (unit >= 0xdc00 && unit <= 0xdfff) {
-            return fail(at, "a lone surrogate escape (a low surrogate without a high one)");
-        }
-        if (unit >= 0xd800 && unit <= 0xdbff) {
-            uint32_t low = 0;
-            if (text_.size() - next < 6 || text_[next] != '\\' || text_[next + 1] != 'u' ||
-                !hex4(next + 2, &low) || low < 0xdc00 || low > 0xdfff) {
-                return fail(at, "a lone surrogate escape (a high surrogate without a low one)");
-            }
-            code_point = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
-            next += 6;
-        }
-        if (out != nullptr) {
-            if (code_point < 0x80) {
-                out->push_back(static_cast<char>(code_point));
-            } else if (code_point < 0x800) {
-                out->push_back(static_cast<char>(0xc0 | code_point >> 6));
-                out->push_back(static_cast<char>(0x80 | (code_point & 0x3f)));
-            } else if (code_point < 0x10000) {
-                out->push_back(static_cast<char>(0xe0 | code_point >> 12));
-                out->push_back(static_cast<char>(0x80 | (code_point >> 6 & 0x3f)));
-                out->push_back(static_cast<char>(0x80 | (code_point & 0x3f)));
-            } else {
-                out->push_back(static_cast<char>(0xf0 | code_point >> 18));
-                out->push_back(static_cast<char>(0x80 | (code_point >> 12 & 0x3f)));
-                out->push_back(static_cast<char>(0x80 | (code_point >> 6 & 0x3f)));
-                out->push_back(static_cast<char>(0x80 | (code_point & 0x3f)));
-            }
-        }
-        at = next;
+    if (const auto error = util::decode_json_string(text_, i, out)) {
+        return fail(error->offset, error->message);
     }
-    return fail(start, "the string is not closed");
-}
-
-bool word_char(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-           c == '+' || c == '-' || c == '.' || c == '$';
+    return true;
 }
 
 // true, false, null or a number, from *i.
 bool JsonCheck::scalar(size_t* i) {
     const size_t start = *i;
-    size_t end = start;
-    while (end < text_.size() && word_char(text_[end])) {
-        ++end;
-    }
+    const size_t end = util::json_word_end(text_, start);
     const std::string_view word = text_.substr(start, end - start);
     *i = end;
     if (word == "true" || word == "false" || word == "null") {
         return true;
     }
-    // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-    size_t k = 0;
-    const auto digits = [&] {
-        const size_t from = k;
-        while (k < word.size() && word[k] >= '0' && word[k] <= '9') {
-            ++k;
-        }
-        return k - from;
-    };
-    if (k < word.size() && word[k] == '-') {
-        ++k;
-    }
-    const bool leading_zero = k < word.size() && word[k] == '0';
-    const size_t integer = digits();
-    bool ok = integer > 0 && !(leading_zero && integer > 1);
-    if (ok && k < word.size() && word[k] == '.') {
-        ++k;
-        ok = digits() > 0;
-    }
-    if (ok && k < word.size() && (word[k] == 'e' || word[k] == 'E')) {
-        ++k;
-        if (k < word.size() && (word[k] == '+' || word[k] == '-')) {
-            ++k;
-        }
-        ok = digits() > 0;
-    }
-    if (ok && k == word.size()) {
+    if (util::is_json_number(word)) {
         return true;
     }
     if (word.empty()) {
@@ -537,7 +394,7 @@ std::vector<Diagnostic> JsonCheck::run() {
                     ok = fail(stack_.back().comma, "a trailing comma is not JSON");
                 } else if (c == '\'') {
                     ok = fail(i, "single-quoted strings are not JSON");
-                } else if (word_char(c)) {
+                } else if (util::json_word_char(c)) {
                     ok = fail(i, "an object key must be a double-quoted string");
                 } else {
                     ok = fail(i, fmt::format("unexpected character '{}' where a key belongs", c));

@@ -2,7 +2,11 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
+#include <functional>
+#include <system_error>
+#include <thread>
 
 #include "ringward/core/contract.hpp"
 #include "ringward/core/envelope_layout.hpp"
@@ -107,27 +111,6 @@ std::optional<EnvelopeHeader> peek_envelope(std::span<const uint8_t> bytes) {
 
 namespace {
 
-// A hash function for the loader that knows the hash of one region.
-struct KnownHash {
-    const uint8_t* data;
-    size_t size;
-    const uint8_t* hash;
-};
-
-int known_hash(uint8_t out[RINGWARD_HASH_BYTES], const uint8_t* data, size_t length,
-               void* context) {
-    const auto* known = static_cast<const KnownHash*>(context);
-    if (data == known->data && length == known->size) {
-        std::memcpy(out, known->hash, RINGWARD_HASH_BYTES);
-        return 0;
-    }
-    return ringward_sodium_hash(out, data, length, nullptr);
-}
-
-}  // namespace
-
-namespace {
-
 // The schedule's rules (docs/envelope.md), the loader's canonical form.
 std::optional<Diagnostic> check_schedule(const EnvelopePolicy& policy) {
     const std::vector<RingStage>& schedule = policy.schedule;
@@ -215,23 +198,54 @@ std::optional<Diagnostic> check_envelope_policy(const EnvelopePolicy& policy) {
     return std::nullopt;
 }
 
-Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob, const SecretKey& key,
-                                           const EnvelopePolicy& policy) {
+size_t envelope_header_size(const EnvelopePolicy& policy) noexcept {
+    return header_size(policy.schedule.empty() ? kVersion1 : kVersion2);
+}
+
+Result<EnvelopeParts> sign_envelope_parts(const ValidatedBlob& blob, const SecretKey& key,
+                                          const EnvelopePolicy& policy,
+                                          const std::function<void(size_t)>& meanwhile) {
     if (auto error = check_envelope_policy(policy)) {
-        return Result<std::vector<uint8_t>>::failure(std::move(*error));
+        return Result<EnvelopeParts>::failure(std::move(*error));
     }
     if (!(blob.limits() == policy.loader_limits)) {
-        return Result<std::vector<uint8_t>>::failure(policy_error(
+        return Result<EnvelopeParts>::failure(policy_error(
             "the content was validated under other blob limits than the agents load it under",
             "validate with the limits the agents' loader is configured with"));
+    }
+    if (sodium_init() < 0) {
+        core::invariant_broken();  // libsodium cannot work on this system.
     }
     const std::vector<uint8_t>& bytes = blob.bytes();
     const format::BlobView& view = blob.view();
     const bool scheduled = !policy.schedule.empty();
     const uint16_t version = scheduled ? kVersion2 : kVersion1;
     const size_t header = header_size(version);
-    std::vector<uint8_t> out(header + bytes.size() + kSignatureSize, 0);
-    uint8_t* h = out.data();
+    EnvelopeParts out;
+    out.header.assign(header, 0);  // reserved fields and unused schedule slots are zero
+    uint8_t* h = out.header.data();
+
+    // The hash is the long part: it runs on a second core while the header
+    // is filled in and `meanwhile` runs. It is taken over the validated
+    // bytes themselves, which nothing writes to: what is signed is what was
+    // validated.
+    uint8_t digest[RINGWARD_HASH_BYTES];
+    const auto hash = [&] {
+        crypto_generichash(digest, sizeof(digest), bytes.data(), bytes.size(), nullptr, 0);
+    };
+    // A short hash does not pay for a thread (tens of microseconds to
+    // start).
+    constexpr size_t kParallelFromBytes = 256 * 1024;
+    std::thread hasher;
+    if (bytes.size() < kParallelFromBytes) {
+        hash();
+    } else {
+        try {
+            hasher = std::thread(hash);
+        } catch (const std::system_error&) {
+            hash();  // no second thread: one after the other
+        }
+    }
     std::memcpy(h, kMagic, sizeof(kMagic));
     store_u16(h + kAtVersion, version);
     store_u16(h + kAtHeaderSize, static_cast<uint16_t>(header));
@@ -256,48 +270,71 @@ Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob, const Secr
     store_u64(h + kAtSensorMin, view.sensor_min());
     store_u64(h + kAtSensorMax, view.sensor_max());
     store_u64(h + kAtBlobSize, bytes.size());
-    if (sodium_init() < 0) {
-        core::invariant_broken();  // libsodium cannot work on this system.
+    if (meanwhile) {
+        // Joined on the way out even if `meanwhile` throws: the thread reads
+        // `bytes` and `digest`.
+        struct Join {
+            std::thread& thread;
+            ~Join() {
+                if (thread.joinable()) {
+                    thread.join();
+                }
+            }
+        } join{hasher};
+        meanwhile(header);
     }
-    // The hash is taken over the envelope's own copy of the blob: what is
-    // signed is what is written.
-    std::copy(bytes.begin(), bytes.end(), out.begin() + static_cast<std::ptrdiff_t>(header));
-    crypto_generichash(h + kAtBlobHash, RINGWARD_HASH_BYTES, out.data() + header, bytes.size(),
-                       nullptr, 0);
+    if (hasher.joinable()) {
+        hasher.join();
+    }
+    std::memcpy(h + kAtBlobHash, digest, sizeof(digest));
     uint8_t message[kMaxSignedSize];
     const size_t length = signed_message(h, version, message);
-    const Signature signature = key.sign(std::span<const uint8_t>(message, length));
-    std::copy(signature.begin(), signature.end(), out.end() - kSignatureSize);
+    out.signature = key.sign(std::span<const uint8_t>(message, length));
 
-    // minisign's habit: check the fresh signature, with the loader an agent
-    // runs, before anyone sees it. The blob's hash was taken a moment ago
-    // over these very bytes; the loader is handed it rather than hashing the
-    // blob a second time, and checks everything else (the signature under
-    // the public key, the header, the reader) as an agent would.
-    ringward_trusted_key trusted{};
-    std::copy(id.begin(), id.end(), trusted.key_id);
-    const PublicKey& pub = key.public_key();
-    std::copy(pub.bytes.begin(), pub.bytes.end(), trusted.public_key);
-    ringward_loader_config config{};
-    config.keys = &trusted;
-    config.key_count = 1;
-    // The last ring at its own time: every ring's offset lies before that
-    // one's, so the whole schedule is admitted by then.
-    config.now = policy.not_before + (scheduled ? policy.schedule.back().offset : 0);
-    config.ring = scheduled ? policy.schedule.back().ring : 0;
-    config.flags = RINGWARD_CONFIG_ANY_SENSOR;
-    config.max_envelope_bytes = out.size();
-    config.blob_limits = &policy.loader_limits;
-    KnownHash known{out.data() + header, bytes.size(), h + kAtBlobHash};
-    config.hash = known_hash;
-    config.hash_context = &known;
-    ringward_loaded loaded{};
-    const ringward_status status = ringward_load(&config, out.data(), out.size(), &loaded);
-    if (status != RINGWARD_OK) {
-        core::invariant_broken();  // A signature this signer made does not verify: a broken
-                                   // invariant.
+    // minisign's habit: check the fresh signature before anyone sees it.
+    // The rest of what an agent's loader checks is this function's own
+    // doing (the header it just wrote, check_envelope_policy's rules) or the
+    // ValidatedBlob's (the reader passed it under these very limits).
+    if (!verify(out.signature, std::span<const uint8_t>(message, length), key.public_key())) {
+        core::invariant_broken();  // A signature this signer made does not verify.
     }
+    return Result<EnvelopeParts>::success(std::move(out));
+}
+
+Result<std::vector<uint8_t>> sign_envelope(const ValidatedBlob& blob, const SecretKey& key,
+                                           const EnvelopePolicy& policy) {
+    auto parts = sign_envelope_parts(blob, key, policy);
+    if (!parts.ok()) {
+        return Result<std::vector<uint8_t>>::failure(std::move(parts.diagnostics));
+    }
+    const std::vector<uint8_t>& bytes = blob.bytes();
+    // Filled in order, never zero-filled first.
+    std::vector<uint8_t> out;
+    out.reserve(parts.value->header.size() + bytes.size() + kSignatureSize);
+    out.insert(out.end(), parts.value->header.begin(), parts.value->header.end());
+    out.insert(out.end(), bytes.begin(), bytes.end());
+    out.insert(out.end(), parts.value->signature.begin(), parts.value->signature.end());
     return Result<std::vector<uint8_t>>::success(std::move(out));
+}
+
+Result<LocalEnvelope> sign_for_local_load(const ValidatedBlob& blob, uint64_t now) {
+    const SecretKey key = SecretKey::generate();
+    EnvelopePolicy policy;
+    policy.sequence = 1;
+    policy.not_before = now;
+    policy.expires = now + kDefaultEnvelopeValiditySeconds;
+    policy.loader_limits = blob.limits();
+    auto envelope = sign_envelope(blob, key, policy);
+    if (!envelope.ok()) {
+        return Result<LocalEnvelope>::failure(std::move(envelope.diagnostics));
+    }
+    LocalEnvelope out;
+    out.bytes = std::move(*envelope.value);
+    const KeyId id = key.id();
+    std::copy(id.begin(), id.end(), out.trusted.key_id);
+    std::copy(key.public_key().bytes.begin(), key.public_key().bytes.end(), out.trusted.public_key);
+    out.now = now;
+    return Result<LocalEnvelope>::success(std::move(out));
 }
 
 Diagnostic loader_diagnostic(ringward_status status, const ringward_loaded& loaded,

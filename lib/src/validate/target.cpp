@@ -201,14 +201,15 @@ void TargetChecker::check_field_operators(const FieldAt& at) {
     for (const Op op : at.field.operators) {
         const auto code = static_cast<uint8_t>(op);
         if (op == Op::wildcard || code >= format::kOpCount) {
-            report_field(
-                Code::field_operator_unknown, at,
-                fmt::format("{} allows {}, which is not one ringward knows", at.subject,
-                            enum_number("operator", code)),
-                "use OP_EQ ... OP_CIDR_CONTAINS; wildcards are allowed with wildcard_allowed");
+            report_field(Code::field_operator_unknown, at,
+                         fmt::format("{} allows {}, which is not one ringward knows", at.subject,
+                                     enum_number("operator", code)),
+                         "use OP_EQ ... OP_EMPTY; wildcards are allowed with wildcard_allowed");
             continue;
         }
-        if (!format::op_takes_kind(op, at.field.type)) {
+        // ne is eq negated (the blob has no ne of its own): it applies to
+        // what eq applies to.
+        if (!format::op_takes_kind(op == Op::ne ? Op::eq : op, at.field.type)) {
             report_field(Code::operator_illegal_for_type, at,
                          fmt::format("{} allows {}, which cannot apply to a {} value", at.subject,
                                      format::op_name(op), type_name(at.field.type)),

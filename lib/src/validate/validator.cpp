@@ -80,8 +80,9 @@ class BlobLocator final : public Locator {
 
 class SourceLocator final : public Locator {
   public:
-    SourceLocator(const ContentSource& source, const std::vector<uint32_t>& order)
-        : source_(source), order_(order) {}
+    SourceLocator(const ContentSource& source, const CompiledBlob& compiled,
+                  const format::BlobView& view)
+        : source_(source), compiled_(compiled), view_(view) {}
 
     Location header(const char* field, uint32_t offset) const override {
         Location location = source_.header_location(field);
@@ -89,26 +90,37 @@ class SourceLocator final : public Locator {
         return location;
     }
     Location instance(uint32_t i, uint32_t offset) const override {
-        Location location = source_.instance_location(order_[i]);
+        Location location = source_.instance_location(compiled_.source_instance[i]);
         location.blob_offset = offset;
         return location;
     }
     Location criterion(uint32_t i, uint32_t k, uint32_t offset) const override {
-        Location location = source_.criterion_location(order_[i], k);
+        const CriterionOrigin origin = origin_of(i, k);
+        const uint32_t at = compiled_.source_instance[i];
+        Location location = origin.group == 0 ? source_.criterion_location(at, origin.index)
+                                              : source_.exclusion_criterion_location(
+                                                    at, origin.group - 1, origin.index);
         location.blob_offset = offset;
         return location;
     }
     Location value(uint32_t i, uint32_t k, uint32_t index, const Member* member,
                    uint32_t offset) const override {
-        const auto& criterion = source_.impl()
-                                    .message.instances(static_cast<int>(order_[i]))
-                                    .criteria(static_cast<int>(k));
+        const CriterionOrigin origin = origin_of(i, k);
+        const uint32_t at = compiled_.source_instance[i];
+        const auto& instance = source_.impl().message.instances(static_cast<int>(at));
+        const v1::Criterion& criterion =
+            origin.group == 0 ? instance.criteria(static_cast<int>(origin.index))
+                              : instance.exclusions(static_cast<int>(origin.group - 1))
+                                    .criteria(static_cast<int>(origin.index));
         if (member != nullptr) {
             index = source_index(criterion, *member);
         }
-        Location location = index < static_cast<uint32_t>(criterion.values_size())
-                                ? source_.value_location(order_[i], k, index)
-                                : source_.criterion_location(order_[i], k);
+        if (index >= static_cast<uint32_t>(criterion.values_size())) {
+            return this->criterion(i, k, offset);
+        }
+        Location location = origin.group == 0 ? source_.value_location(at, origin.index, index)
+                                              : source_.exclusion_value_location(
+                                                    at, origin.group - 1, origin.index, index);
         location.blob_offset = offset;
         return location;
     }
@@ -148,8 +160,13 @@ class SourceLocator final : public Locator {
         return UINT32_MAX;
     }
 
+    CriterionOrigin origin_of(uint32_t i, uint32_t k) const {
+        return compiled_.source_criterion[view_.instance(i).first_criterion() + k];
+    }
+
     const ContentSource& source_;
-    const std::vector<uint32_t>& order_;
+    const CompiledBlob& compiled_;
+    const format::BlobView& view_;
 };
 
 // What checking one regex pattern found; cached per distinct pattern.
@@ -173,6 +190,14 @@ std::string kinds_list(const std::vector<Op>& operators) {
         out += format::op_name(op);
     }
     return out.empty() ? std::string("none") : out;
+}
+
+// "eq", "negated contains": the operator as the criterion applies it.
+std::string describe_operator(const format::CriterionView& c) {
+    if (c.op() == Op::eq && c.negated()) {
+        return "ne";
+    }
+    return fmt::format("{}{}", c.negated() ? "negated " : "", format::op_name(c.op()));
 }
 
 class Validator {
@@ -206,7 +231,7 @@ class Validator {
                    std::move(help));
         d.instance_id = instance.id();
         d.field = std::string(as_view(c.name()));
-        d.field_index = k;
+        d.field_index = c.field_index();
         return d;
     }
 
@@ -302,7 +327,6 @@ void Validator::check_builds(uint32_t i, const format::InstanceView& instance, c
     const TemplateType& tt = *type.type;
     const uint64_t key = type_key(tt.id, tt.version);
     const uint32_t fields = static_cast<uint32_t>(tt.fields.size());
-    const uint32_t criteria = std::min(instance.criterion_count(), fields);
     for (const Build* build = first_build_; build != end_build_; ++build) {
         const auto found = build->supplied.find(key);
         if (found == build->supplied.end()) {
@@ -337,41 +361,57 @@ void Validator::check_builds(uint32_t i, const format::InstanceView& instance, c
                                               fields, able))
                 .sensor_version = build->version_text;
         }
-        for (uint32_t k = 0; k < criteria; ++k) {
+        for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
             const format::CriterionView c = instance.criterion(k);
-            if (c.is_wildcard()) {
-                continue;
-            }
-            if (k >= supplied) {
-                // The Channel 291 rule: evaluating this criterion reads input
-                // k, and the build's input array has `supplied` entries.
-                const std::string able = builds_supplying(key, k + 1);
-                report_criterion(
-                    Code::criterion_on_unsupplied_input,
-                    fmt::format("instance {} puts a {} criterion on field '{}' (index {}), but "
-                                "sensor build {} supplies only {} inputs for {} v{}: its "
-                                "interpreter would read past the end of its input array",
-                                instance.id(), format::op_name(c.op()), tt.fields[k].name, k,
-                                build->version_text, supplied, tt.name, tt.version),
-                    i, instance, k,
-                    able.empty() ? fmt::format("make field {} a wildcard: no known build "
-                                               "supplies that input",
-                                               k)
-                                 : fmt::format("make field {} a wildcard, or narrow "
-                                               "sensor_range to builds that supply it ({})",
-                                               k, able))
-                    .sensor_version = build->version_text;
-            } else if (is_value_kind(inputs[k]) && inputs[k] != tt.fields[k].type) {
-                report_criterion(Code::input_type_mismatch,
-                                 fmt::format("sensor build {} supplies input {} of {} v{} as {}, "
-                                             "but field '{}' is {}",
-                                             build->version_text, k, tt.name, tt.version,
-                                             format::kind_name(inputs[k]), tt.fields[k].name,
-                                             format::kind_name(tt.fields[k].type)),
-                                 i, instance, k,
-                                 "fix the build's manifest or the template type, or narrow "
-                                 "sensor_range to builds that agree")
-                    .sensor_version = build->version_text;
+            // Every input the criterion reads: its field's, and a field
+            // reference's too. Wherever the criterion sits (an exclusion is
+            // evaluated as the instance's own criteria are).
+            const uint32_t reads[2] = {c.field_index(), c.ref_field_index()};
+            const uint32_t read_count = c.is_field_ref() ? 2 : 1;
+            for (uint32_t r = 0; r < read_count; ++r) {
+                const uint32_t f = reads[r];
+                if (f >= fields) {
+                    continue;  // check_fields reported the index.
+                }
+                if (f >= supplied) {
+                    const char* where = c.group() == 0 ? "" : " in an exclusion";
+                    const std::string what =
+                        r == 0 ? fmt::format("puts a {} criterion{} on field '{}' (index {})",
+                                             describe_operator(c), where, tt.fields[f].name, f)
+                               : fmt::format("compares field '{}'{} with field '{}' (index {})",
+                                             tt.fields[c.field_index()].name, where,
+                                             tt.fields[f].name, f);
+                    // The Channel 291 rule: evaluating this criterion reads
+                    // input f, and the build's input array has `supplied`
+                    // entries.
+                    const std::string able = builds_supplying(key, f + 1);
+                    report_criterion(
+                        Code::criterion_on_unsupplied_input,
+                        fmt::format("instance {} {}, but sensor build {} supplies only {} inputs "
+                                    "for {} v{}: its interpreter would read past the end of its "
+                                    "input array",
+                                    instance.id(), what, build->version_text, supplied, tt.name,
+                                    tt.version),
+                        i, instance, k,
+                        able.empty() ? fmt::format("remove the criterion on field {}: no known "
+                                                   "build supplies that input",
+                                                   f)
+                                     : fmt::format("remove the criterion on field {}, or narrow "
+                                                   "sensor_range to builds that supply it ({})",
+                                                   f, able))
+                        .sensor_version = build->version_text;
+                } else if (is_value_kind(inputs[f]) && inputs[f] != tt.fields[f].type) {
+                    report_criterion(Code::input_type_mismatch,
+                                     fmt::format("sensor build {} supplies input {} of {} v{} as "
+                                                 "{}, but field '{}' is {}",
+                                                 build->version_text, f, tt.name, tt.version,
+                                                 format::kind_name(inputs[f]), tt.fields[f].name,
+                                                 format::kind_name(tt.fields[f].type)),
+                                     i, instance, k,
+                                     "fix the build's manifest or the template type, or narrow "
+                                     "sensor_range to builds that agree")
+                        .sensor_version = build->version_text;
+                }
             }
         }
     }
@@ -392,22 +432,25 @@ const RegexVerdict& Validator::regex_verdict(std::string_view pattern, bool case
                    fmt::format("the regex is {} bytes long; the limit is {}", pattern.size(),
                                limits_.max_regex_length_incl)};
     } else {
+        // RE2 is the syntax reference here only: what ships is the program
+        // compile_regex made, which RW0720-RW0723 bound when it is compiled
+        // and the verifier when it is loaded. RE2's own program (a UTF-8 byte
+        // automaton, four times the size for [^\\]{1,256}) does not ship,
+        // so its size is no limit (RW0705 is retired). ErrorPatternTooLarge
+        // comes only after RE2 parsed the pattern, so the syntax holds then.
         RE2::Options options;
         options.set_log_errors(false);
         options.set_case_sensitive(!case_insensitive);
-        // Bounds RE2's own memory for the compiled program and its DFA.
-        options.set_max_mem(int64_t{8} << 20);
+        // Room for no instruction at all (RE2 keeps 2/3 of max_mem for the
+        // forward program, and a budget under sizeof(Prog) holds none; 0
+        // would mean no limit): RE2 parses the whole pattern, then gives up
+        // compiling with ErrorPatternTooLarge. The syntax check without a
+        // program no one runs halves validate on the imported Sigma set.
+        options.set_max_mem(64);
         const RE2 re(re2::StringPiece(pattern.data(), pattern.size()), options);
-        if (re.error_code() == RE2::ErrorPatternTooLarge) {
-            verdict = {Code::regex_too_complex, false,
-                       "the regex compiles to a program larger than RE2's memory bound"};
-        } else if (!re.ok()) {
+        if (!re.ok() && re.error_code() != RE2::ErrorPatternTooLarge) {
             verdict = {Code::regex_malformed, false,
                        fmt::format("the regex does not parse as RE2: {}", re.error())};
-        } else if (re.ProgramSize() > static_cast<int>(limits_.max_regex_program_size_incl)) {
-            verdict = {Code::regex_too_complex, false,
-                       fmt::format("the regex compiles to a program of size {}; the limit is {}",
-                                   re.ProgramSize(), limits_.max_regex_program_size_incl)};
         }
     }
     return regexes_.emplace(std::move(key), std::move(verdict)).first->second;
@@ -510,16 +553,9 @@ void Validator::check_text(uint32_t i, const format::InstanceView& instance, con
 void Validator::check_criterion(uint32_t i, const format::InstanceView& instance,
                                 const FieldSpec& field, uint32_t k) {
     const format::CriterionView c = instance.criterion(k);
-    if (c.is_wildcard()) {
-        if (!field.wildcard_allowed) {
-            report_criterion(Code::wildcard_not_allowed,
-                             fmt::format("field '{}' does not allow a wildcard", field.name), i,
-                             instance, k,
-                             fmt::format("give it a criterion ({})", kinds_list(field.operators)));
-        }
-        return;
-    }
-    const Op op = c.op();
+    // ne is eq negated (docs/semantics.md, "Spellings"): a field that allows
+    // ne allows exactly that, and a field that allows eq alone does not.
+    const Op op = c.op() == Op::eq && c.negated() ? Op::ne : c.op();
     if (std::find(field.operators.begin(), field.operators.end(), op) == field.operators.end()) {
         report_criterion(
             Code::operator_not_allowed,
@@ -540,8 +576,14 @@ void Validator::check_criterion(uint32_t i, const format::InstanceView& instance
                          fmt::format("field '{}' does not allow case_insensitive", field.name), i,
                          instance, k, "remove case_insensitive, or match the exact case");
     }
+    if (c.is_field_ref() || c.op() == Op::exists || c.op() == Op::empty) {
+        return;  // No value of its own to check.
+    }
     const uint32_t value_offset = c.record_offset() + 32;
-    if (op == Op::in && c.value_count() > limits_.max_content_set_size_incl) {
+    // A set: in's members, or the several values of a string match.
+    const bool set = c.op() == Op::in || (format::op_is_string_match(c.op()) && c.op() != Op::eq &&
+                                          c.value_count() >= 2);
+    if (set && c.value_count() > limits_.max_content_set_size_incl) {
         report_criterion(Code::set_too_large,
                          fmt::format("the set has {} members; the limit is {}", c.value_count(),
                                      limits_.max_content_set_size_incl),
@@ -551,13 +593,13 @@ void Validator::check_criterion(uint32_t i, const format::InstanceView& instance
     switch (kind) {
         case Kind::int64:
         case Kind::uint64:
-            if (op == Op::in) {
+            if (set) {
                 for (uint32_t m = 0; m < c.value_count(); ++m) {
                     const Member member{kind, c.scalar_member(m), {}, nullptr};
                     check_scalar(i, instance, field, k, member.scalar, m, &member,
                                  data_offset + m * 8);
                 }
-            } else if (op == Op::range) {
+            } else if (c.op() == Op::range) {
                 check_scalar(i, instance, field, k, c.value0(), 0, nullptr, value_offset);
                 check_scalar(i, instance, field, k, c.value1(), 1, nullptr, value_offset + 8);
                 const bool inverted = kind == Kind::int64 ? static_cast<int64_t>(c.value0()) >
@@ -577,7 +619,7 @@ void Validator::check_criterion(uint32_t i, const format::InstanceView& instance
         case Kind::string:
         case Kind::bytes:
         case Kind::enumeration:
-            if (op == Op::in) {
+            if (set) {
                 format::ByteSetCursor cursor = c.byte_members();
                 format::Bytes bytes;
                 uint32_t m = 0;
@@ -596,58 +638,92 @@ void Validator::check_criterion(uint32_t i, const format::InstanceView& instance
     }
 }
 
+// Each criterion's field index and name against the template type, and a
+// field reference's target; then the criterion itself. The blob says which
+// field by index, and names it too: both must agree with the registry, or
+// the validator and the loader would read different fields.
 void Validator::check_fields(uint32_t i, const format::InstanceView& instance, const Type& type) {
     const TemplateType& tt = *type.type;
     const auto fields = static_cast<uint32_t>(tt.fields.size());
-    const uint32_t criteria = instance.criterion_count();
-    for (uint32_t k = 0; k < std::min(fields, criteria); ++k) {
-        const std::string_view name = as_view(instance.criterion(k).name());
-        if (name == tt.fields[k].name) {
-            check_criterion(i, instance, tt.fields[k], k);
+    if (instance.field_count() != fields) {
+        report_instance(
+            Code::field_count_disagrees,
+            fmt::format("instance {} was compiled for {} fields, but {} v{} declares "
+                        "{}",
+                        instance.id(), instance.field_count(), tt.name, tt.version, fields),
+            i, instance, "compile the content again against this registry");
+    }
+    std::vector<bool> constrained(fields, false);
+    for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
+        const format::CriterionView c = instance.criterion(k);
+        const uint32_t f = c.field_index();
+        const std::string_view name = as_view(c.name());
+        if (f < fields && name == tt.fields[f].name) {
+            if (c.is_field_ref()) {
+                const uint32_t r = c.ref_field_index();
+                const std::string_view target = as_view(c.data());
+                if (r >= fields || target != tt.fields[r].name) {
+                    report_criterion(Code::field_index_mismatch,
+                                     fmt::format("the field reference names '{}' but points at "
+                                                 "field {} of {} v{}, which is {}",
+                                                 target, r, tt.name, tt.version,
+                                                 r < fields ? "'" + tt.fields[r].name + "'"
+                                                            : std::string("past its last field")),
+                                     i, instance, k,
+                                     "compile the content again against this registry");
+                    continue;
+                }
+                if (tt.fields[r].type != tt.fields[f].type) {
+                    report_criterion(
+                        Code::field_ref_type_mismatch,
+                        fmt::format("field '{}' is {} but the field it is compared "
+                                    "with, '{}', is {}",
+                                    tt.fields[f].name, format::kind_name(tt.fields[f].type),
+                                    tt.fields[r].name, format::kind_name(tt.fields[r].type)),
+                        i, instance, k, "compare fields of one type, string or bytes");
+                }
+            }
+            if (c.group() == 0) {
+                constrained[f] = true;
+            }
+            check_criterion(i, instance, tt.fields[f], k);
             continue;
         }
         const auto other = type.fields.find(name);
         if (other != type.fields.end()) {
-            report_criterion(
-                Code::criterion_out_of_order,
-                fmt::format("criterion {} is for field '{}', which is field {} of "
-                            "{} v{}; field {} is '{}'",
-                            k, name, other->second, tt.name, tt.version, k, tt.fields[k].name),
-                i, instance, k,
-                "write one criterion per field, in the template type's field order");
+            report_criterion(Code::field_index_mismatch,
+                             fmt::format("the criterion on '{}' points at field {} of {} v{}, "
+                                         "but '{}' is field {}",
+                                         name, f, tt.name, tt.version, name, other->second),
+                             i, instance, k, "compile the content again against this registry");
         } else {
             report_criterion(Code::criterion_field_unknown,
-                             fmt::format("{} v{} has no field '{}'; field {} is '{}'", tt.name,
-                                         tt.version, name, k, tt.fields[k].name),
-                             i, instance, k, "check the field name against the registry");
+                             fmt::format("{} v{} has no field '{}'", tt.name, tt.version, name), i,
+                             instance, k, "check the field name against the registry");
         }
     }
-    for (uint32_t k = fields; k < criteria; ++k) {
-        report_criterion(Code::criterion_extra,
-                         fmt::format("criterion {} is one more than the {} fields of {} v{}", k,
-                                     fields, tt.name, tt.version),
-                         i, instance, k,
-                         "remove it; a template type takes one criterion per field");
-    }
-    for (uint32_t k = criteria; k < fields; ++k) {
-        Diagnostic& d = report_instance(
-            Code::criterion_missing,
-            fmt::format("instance {} has no criterion for field '{}' (field {} of {} v{})",
-                        instance.id(), tt.fields[k].name, k, tt.name, tt.version),
-            i, instance,
-            fmt::format("add criteria {{ field: \"{}\" wildcard: true }} or a real criterion, "
-                        "in field order",
-                        tt.fields[k].name));
-        d.field = tt.fields[k].name;
-        d.field_index = k;
+    for (uint32_t f = 0; f < fields; ++f) {
+        if (!constrained[f] && !tt.fields[f].wildcard_allowed) {
+            Diagnostic& d = report_instance(
+                Code::wildcard_not_allowed,
+                fmt::format("instance {} leaves field '{}' of {} v{} a wildcard, which it does "
+                            "not allow",
+                            instance.id(), tt.fields[f].name, tt.name, tt.version),
+                i, instance,
+                fmt::format("give '{}' a criterion of the instance's own ({})", tt.fields[f].name,
+                            kinds_list(tt.fields[f].operators)));
+            d.field = tt.fields[f].name;
+            d.field_index = f;
+        }
     }
 }
 
-// Two instances with the same template type and identical criteria, under
+// Two instances with the same template type, rule and criteria, under
 // different ids, are almost always a copy-paste slip.
 void Validator::check_duplicate(uint32_t i, const format::InstanceView& instance) {
     const std::hash<std::string_view> hash;
     uint64_t fingerprint = type_key(instance.template_type_id(), instance.template_type_version());
+    fingerprint = fingerprint * 31 + instance.rule_id();
     for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
         const format::CriterionView c = instance.criterion(k);
         const uint8_t* record = view_.data() + c.record_offset();
@@ -665,6 +741,8 @@ void Validator::check_duplicate(uint32_t i, const format::InstanceView& instance
     const format::InstanceView first = view_.instance(it->second);
     bool same = first.template_type_id() == instance.template_type_id() &&
                 first.template_type_version() == instance.template_type_version() &&
+                first.rule_id() == instance.rule_id() &&
+                first.exclusion_count() == instance.exclusion_count() &&
                 first.criterion_count() == instance.criterion_count();
     for (uint32_t k = 0; same && k < instance.criterion_count(); ++k) {
         const format::CriterionView a = first.criterion(k);
@@ -759,7 +837,7 @@ Result<ValidatedBlob> validate_content(const ContentSource& content, const Valid
     // of the blob and reported; the others are still validated, so one
     // call reports every finding (issue 11, deliverable 5). Content with a
     // compile finding fails all the same: finish() sees the error.
-    PartialCompile compiled = compile_each(content, compile_options);
+    PartialCompile compiled = compile_each(content, target.registry(), compile_options);
     if (!compiled.blob) {
         return Result<ValidatedBlob>::failure(std::move(compiled.diagnostics));
     }
@@ -771,7 +849,7 @@ Result<ValidatedBlob> validate_content(const ContentSource& content, const Valid
     if (!read.ok()) {
         core::invariant_broken();  // compile() wrote what the reader refuses: a broken invariant.
     }
-    const SourceLocator locator(content, compiled.blob->source_instance);
+    const SourceLocator locator(content, *compiled.blob, view);
     Validator(view, target.impl(), options.limits, locator, diagnostics).run();
     // The blob holds instances in id order; people read the source in its
     // own order. (JSON and binary sources have no lines: blob order stays.)

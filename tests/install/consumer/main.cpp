@@ -23,7 +23,14 @@ int main() {
     if (!content.ok()) {
         return 1;
     }
-    auto blob = ringward::compile(*content.value);
+    auto registry = ringward::parse_registry(
+        "template_types { id: 1 version: 1 name: \"ssh\""
+        "  fields { name: \"port\" type: TYPE_UINT operators: OP_EQ wildcard_allowed: true } }",
+        "inline-registry.txtpb", options);
+    if (!registry.ok()) {
+        return 1;
+    }
+    auto blob = ringward::compile(*content.value, *registry.value);
     if (!blob.ok()) {
         return 1;
     }

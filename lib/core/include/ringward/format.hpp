@@ -12,14 +12,15 @@
 
 #include "ringward/core/contract.hpp"
 #include "ringward/core/endian.hpp"
+#include "ringward/core/regex_program.hpp"
 #include "ringward/loader.h"
 
 namespace ringward::format {
 
 inline constexpr uint8_t kMagic[8] = {0x89, 'R', 'W', 'C', 0x0D, 0x0A, 0x1A, 0x0A};
-inline constexpr uint16_t kFormatVersion = 1;
+inline constexpr uint16_t kFormatVersion = 2;
 inline constexpr uint32_t kHeaderSize = 80;
-inline constexpr uint32_t kInstanceRecordSize = 24;
+inline constexpr uint32_t kInstanceRecordSize = 32;
 inline constexpr uint32_t kCriterionRecordSize = 48;
 inline constexpr uint32_t kPoolAlignment = 8;
 inline constexpr uint32_t kByteSetAlignment = 4;
@@ -27,6 +28,9 @@ inline constexpr uint32_t kIpSetEntrySize = 20;
 inline constexpr uint32_t kIpAddressSize = 16;
 inline constexpr uint8_t kIpMaxPrefix = 128;
 inline constexpr uint8_t kFlagCaseInsensitive = 0x01;
+inline constexpr uint8_t kFlagNegate = 0x02;
+inline constexpr uint8_t kFlagFieldRef = 0x04;
+inline constexpr uint8_t kCriterionFlags = kFlagCaseInsensitive | kFlagNegate | kFlagFieldRef;
 
 // `value` rounded up to a multiple of `alignment`, a power of two: where the
 // next pool item or set member starts. In 64 bits, so that no 32-bit offset
@@ -35,7 +39,10 @@ constexpr uint64_t align_up(uint64_t value, uint64_t alignment) noexcept {
     return (value + alignment - 1) & ~(alignment - 1);
 }
 
-// Operator codes; equal to ringward.v1.Operator.
+// Operator codes; equal to ringward.v1.Operator. Format 2 encodes neither
+// wildcard (a field without a criterion has no record) nor ne (eq with the
+// negate flag): their codes stay so that the schema's numbers and these
+// agree, and encoding() calls them invalid with every kind.
 enum class Op : uint8_t {
     wildcard = 0,
     eq = 1,
@@ -52,8 +59,10 @@ enum class Op : uint8_t {
     glob = 12,
     regex = 13,
     cidr_contains = 14,
+    exists = 15,
+    empty = 16,
 };
-inline constexpr uint8_t kOpCount = 15;
+inline constexpr uint8_t kOpCount = 17;
 
 // Value kinds; equal to ringward.v1.FieldType.
 enum class Kind : uint8_t {
@@ -80,6 +89,9 @@ struct Encoding {
     bool valid = false;
     // Value count: `count` exactly (0, 1 or 2), or a set of 1..the set limit.
     bool set = false;
+    // A string operator's any-of: 1..the set limit values; one is stored as
+    // plain bytes (as `count` 1), two or more as a byte-string set.
+    bool any_of = false;
     uint8_t count = 0;
     // The value lives in the pool (sets, and string, bytes and enum values)
     // rather than inline in value0/value1.
@@ -106,9 +118,9 @@ constexpr uint16_t kAllValues = kNumeric | kind_bit(Kind::boolean) | kByteString
                                 kind_bit(Kind::enumeration) | kind_bit(Kind::ip);
 // Bit k set: the operator takes kind k (docs/format.md, "Operators").
 constexpr uint16_t kKindsByOp[kOpCount] = {
-    kind_bit(Kind::none),                                                        // wildcard
+    0,                                                                           // wildcard
     kAllValues,                                                                  // eq
-    kAllValues,                                                                  // ne
+    0,                                                                           // ne
     kNumeric,                                                                    // lt
     kNumeric,                                                                    // le
     kNumeric,                                                                    // gt
@@ -121,15 +133,19 @@ constexpr uint16_t kKindsByOp[kOpCount] = {
     kind_bit(Kind::string),                                                      // glob
     kind_bit(Kind::string),                                                      // regex
     kind_bit(Kind::ip),                                                          // cidr_contains
+    kAllValues,                                                                  // exists
+    kByteStrings,                                                                // empty
 };
 // The operators that compare strings, and so may fold case.
+// ne is not one: format 2 has no ne.
 constexpr bool kStringMatch[kOpCount] = {
-    false, true, true, false, false, false, false, false, true, true, true, true, true, true, false,
+    false, true, false, false, false, false, false, false, true,
+    true,  true, true,  true,  true,  false, false, false,
 };
 constexpr const char* kOpNames[kOpCount] = {
-    "wildcard", "eq",       "ne",    "lt",    "le",
-    "gt",       "ge",       "range", "in",    "prefix",
-    "suffix",   "contains", "glob",  "regex", "cidr_contains",
+    "wildcard",      "eq",     "ne",     "lt",     "le",       "gt",   "ge",
+    "range",         "in",     "prefix", "suffix", "contains", "glob", "regex",
+    "cidr_contains", "exists", "empty",
 };
 constexpr const char* kKindNames[kKindCount] = {
     "none", "int", "uint", "bool", "string", "bytes", "enum", "ip",
@@ -143,15 +159,18 @@ constexpr Encoding encoding_of(uint8_t op_code, uint8_t kind_code) {
     if (!e.valid) {
         return e;
     }
-    const bool single = op != Op::wildcard && op != Op::range && op != Op::in;
+    const bool valueless = op == Op::exists || op == Op::empty;
+    const bool single = !valueless && op != Op::range && op != Op::in;
     const bool numeric = kind == Kind::int64 || kind == Kind::uint64;
     e.set = op == Op::in;
-    e.count = op == Op::wildcard ? 0 : (op == Op::range ? 2 : 1);
-    e.uses_pool = op == Op::in ||
-                  ((kind == Kind::string || kind == Kind::bytes || kind == Kind::enumeration) &&
-                   op != Op::wildcard);
+    e.any_of = op == Op::prefix || op == Op::suffix || op == Op::contains || op == Op::glob ||
+               op == Op::regex;
+    e.count = valueless ? 0 : (op == Op::range ? 2 : 1);
+    e.uses_pool =
+        op == Op::in ||
+        ((kind == Kind::string || kind == Kind::bytes || kind == Kind::enumeration) && !valueless);
     e.ip_single = kind == Kind::ip && single;
-    e.ip_exact = e.ip_single && (op == Op::eq || op == Op::ne);
+    e.ip_exact = e.ip_single && op == Op::eq;
     e.uses_value0 = e.ip_single || (numeric && (single || op == Op::range)) ||
                     (kind == Kind::boolean && single);
     e.uses_value1 = e.ip_single || (numeric && op == Op::range);
@@ -201,6 +220,12 @@ constexpr const char* kind_name(Kind kind) noexcept {
 // Whether the format can encode `op` with values of `kind`.
 constexpr bool op_takes_kind(Op op, Kind kind) noexcept {
     return encoding(op, kind).valid;
+}
+// Whether a criterion with `op` on a field of `kind` may compare with another
+// field of the instance (the fieldref flag) instead of a value.
+constexpr bool op_takes_field_ref(Op op, Kind kind) noexcept {
+    return (op == Op::eq || op == Op::prefix || op == Op::suffix || op == Op::contains) &&
+           (kind == Kind::string || kind == Kind::bytes);
 }
 // Whether `op` is one that the case-insensitive flag applies to.
 constexpr bool op_is_string_match(Op op) noexcept {
@@ -315,7 +340,8 @@ using core::load_u64;
 }  // namespace detail
 
 // Walks the members of a byte-string set (kind string, bytes or enum with op
-// in), in their stored (ascending) order.
+// in, or a string operator's any-of of two or more values), in their stored
+// (ascending) order.
 class ByteSetCursor {
   public:
     ByteSetCursor() = default;
@@ -347,9 +373,17 @@ class CriterionView {
     Op op() const noexcept { return static_cast<Op>(record_[2]); }
     Kind kind() const noexcept { return static_cast<Kind>(record_[3]); }
     bool case_insensitive() const noexcept { return (record_[4] & kFlagCaseInsensitive) != 0; }
+    // The criterion holds where the operator does not.
+    bool negated() const noexcept { return (record_[4] & kFlagNegate) != 0; }
+    // The operator compares with another field of the instance: data() is
+    // that field's name and ref_field_index() its index; no values.
+    bool is_field_ref() const noexcept { return (record_[4] & kFlagFieldRef) != 0; }
     // IP networks only: the prefix length in bits of the 16-byte address.
     uint8_t prefix_len() const noexcept { return record_[5]; }
-    bool is_wildcard() const noexcept { return op() == Op::wildcard; }
+    // 0: one of the instance's own criteria; k: one of exclusion k's.
+    uint16_t group() const noexcept { return detail::load_u16(record_ + 6); }
+    // Field references only: the referenced field's index; 0 otherwise.
+    uint16_t ref_field_index() const noexcept { return detail::load_u16(record_ + 28); }
     // The field name as the content wrote it.
     Bytes name() const noexcept { return pool_item(8); }
     uint32_t value_count() const noexcept { return detail::load_u32(record_ + 24); }
@@ -361,8 +395,10 @@ class CriterionView {
     bool bool_value() const noexcept { return value0() != 0; }
     // The 16 address bytes of a single IP value, in network order.
     const uint8_t* ip_address() const noexcept { return record_ + 32; }
-    // The pool data: the bytes of a single string, bytes or enum value, or
-    // the raw members of a set. Empty when the value is inline.
+    // The pool data: the bytes of a single string, bytes or enum value, the
+    // raw members of a set (an in-set, or a string operator's any-of of two
+    // or more values), or a field reference's field name. Empty when the
+    // value is inline or there is none.
     Bytes data() const noexcept { return pool_item(16); }
     // Member i of an int or uint set (as u64; an int set stores i64 bits).
     uint64_t scalar_member(uint32_t i) const noexcept {
@@ -378,8 +414,41 @@ class CriterionView {
         }
         return data().data + uint64_t{i} * kIpSetEntrySize;
     }
-    // The members of a string, bytes or enum set.
+    // The members of a string, bytes or enum in-set, or of a string
+    // operator's any-of set (value_count() of two or more).
     ByteSetCursor byte_members() const noexcept { return ByteSetCursor(data()); }
+    // A regex criterion's compiled program (docs/format.md, "Regex
+    // programs"): the pool item after its data, which the reader verified
+    // with core::verify_regex when it accepted the blob. A contract
+    // violation for any other operator.
+    Bytes regex_program() const noexcept {
+        if (op() != Op::regex) {
+            detail::contract_violation();
+        }
+        const Bytes value = data();
+        const uint8_t* program =
+            pool_ + align_up(uint64_t{detail::load_u32(record_ + 16)} + value.size, kPoolAlignment);
+        const uint64_t size =
+            core::regex_header_size +
+            uint64_t{detail::load_u32(program + 8)} * core::regex_instruction_size +
+            uint64_t{detail::load_u32(program + 12)} * core::regex_range_size;
+        return Bytes{program, static_cast<uint32_t>(size)};
+    }
+    // The same program as the matcher (core::match_regex) takes it, without
+    // verifying it again: read_blob refuses a blob with a program item that
+    // verify_regex does not accept (RW0156), and a view exists only for a
+    // blob read_blob accepted, so this reads the counts from the program's
+    // header and nothing else: a few loads, so an interpreter may call it
+    // for every event. A contract violation for any other operator.
+    core::VerifiedRegex regex() const noexcept {
+        const Bytes program = regex_program();
+        core::VerifiedRegex verified;
+        verified.program = program.data;
+        verified.instruction_count = detail::load_u32(program.data + 8);
+        verified.range_count = detail::load_u32(program.data + 12);
+        verified.scratch_size = core::regex_scratch_size(verified.instruction_count);
+        return verified;
+    }
     // Byte offset of this record from the start of the blob.
     uint32_t record_offset() const noexcept { return offset_; }
 
@@ -405,10 +474,19 @@ class InstanceView {
     uint32_t id() const noexcept { return detail::load_u32(record_); }
     uint32_t template_type_id() const noexcept { return detail::load_u32(record_ + 4); }
     uint32_t template_type_version() const noexcept { return detail::load_u32(record_ + 8); }
+    // The rule the instance belongs to; 0 for none.
+    uint32_t rule_id() const noexcept { return detail::load_u32(record_ + 12); }
     // Index of the first criterion in the blob's criterion table.
-    uint32_t first_criterion() const noexcept { return detail::load_u32(record_ + 12); }
-    uint32_t criterion_count() const noexcept { return detail::load_u32(record_ + 16); }
-    // Criterion k (the one for field k). k must be below criterion_count().
+    uint32_t first_criterion() const noexcept { return detail::load_u32(record_ + 16); }
+    // All its criteria: its own (group 0) and its exclusions'.
+    uint32_t criterion_count() const noexcept { return detail::load_u32(record_ + 20); }
+    // How many fields the template type declares; every field_index and
+    // ref_field_index is below it.
+    uint16_t field_count() const noexcept { return detail::load_u16(record_ + 24); }
+    uint16_t exclusion_count() const noexcept { return detail::load_u16(record_ + 26); }
+    // Criterion k, in the blob's order: sorted by (group, field_index), so
+    // group 0 first and then each exclusion's, contiguous. k must be below
+    // criterion_count().
     CriterionView criterion(uint32_t k) const noexcept {
         if (k >= criterion_count()) {
             detail::contract_violation();
@@ -465,7 +543,12 @@ class BlobView {
     uint32_t criterion_count_ = 0;
     uint32_t criteria_offset_ = 0;
     uint32_t pool_offset_ = 0;
+    // Named so the view has no padding: the loader copies it byte for byte
+    // into ringward_loaded, which callers may compare with memcmp.
+    [[maybe_unused]] uint32_t reserved_ = 0;
 };
+static_assert(sizeof(BlobView) == sizeof(const uint8_t*) + 6 * sizeof(uint32_t),
+              "BlobView has no padding bytes");
 
 // Checks that data[0, size) is one well-formed, canonical blob within
 // `limits` (docs/format.md, "Reading"), in one pass linear in size.

@@ -284,33 +284,56 @@ RINGWARD_NODISCARD ringward_status ringward_load(const ringward_loader_config* c
                                                  const uint8_t* envelope, size_t size,
                                                  ringward_loaded* out);
 
-/* Why an instance is skipped, or RINGWARD_EVALUABLE. */
+/* Why an instance is skipped, or RINGWARD_EVALUABLE (docs/format.md,
+   "Loading"). */
 typedef enum ringward_instance_status {
     RINGWARD_EVALUABLE = 0,
-    RINGWARD_SKIP_UNKNOWN_TEMPLATE = 1,  /* the sensor has no such (id, version) */
-    RINGWARD_SKIP_TOO_MANY_CRITERIA = 2, /* more criteria than the sensor supplies inputs */
-    RINGWARD_SKIP_TYPE_MISMATCH = 3      /* a criterion's value type is not its input's */
+    RINGWARD_SKIP_UNKNOWN_TEMPLATE = 1, /* the sensor has no such (id, version) */
+    /* The template type declares more fields than the sensor supplies inputs
+       (field_count > input_count: the Channel 291 rule), or a criterion is
+       on a field past the inputs. */
+    RINGWARD_SKIP_TOO_MANY_FIELDS = 2,
+    /* A criterion's value type, or the type of the field it refers to, is
+       not its input's. */
+    RINGWARD_SKIP_TYPE_MISMATCH = 3
 } ringward_instance_status;
+/* Format 1's name for status 2. */
+#define RINGWARD_SKIP_TOO_MANY_CRITERIA RINGWARD_SKIP_TOO_MANY_FIELDS
 
 typedef struct ringward_instance {
     uint32_t id;
     uint32_t template_type_id;
     uint32_t template_type_version;
+    /* All its criteria: its own and its exclusions'. */
     uint32_t criterion_count;
     ringward_instance_status status;
-    /* For a skip: the sensor's input count, and the criterion at fault
-       (RINGWARD_SKIP_TYPE_MISMATCH). */
+    /* For a skip: the sensor's input count, and the criterion (index into
+       the instance's criteria) at fault; 0 when no one criterion is. */
     uint32_t input_count;
     uint32_t criterion;
+    /* The rule the instance belongs to; 0 for none. */
+    uint32_t rule_id;
+    /* The fields the template type declares, and the instance's exclusions
+       (criteria of group k, 1 <= k <= exclusion_count, are exclusion k's). */
+    uint16_t field_count;
+    uint16_t exclusion_count;
 } ringward_instance;
 
 /* One criterion, as docs/format.md lays it out. Pointers are into the blob. */
 typedef struct ringward_criterion {
     uint16_t field_index;
-    uint8_t op;   /* ringward.v1.Operator; 0 is the wildcard */
-    uint8_t kind; /* RINGWARD_TYPE_*; 0 for a wildcard */
+    uint8_t op;   /* ringward.v1.Operator; never 0 (wildcard) or 2 (ne) */
+    uint8_t kind; /* RINGWARD_TYPE_* */
     uint8_t case_insensitive;
     uint8_t prefix_len;
+    /* 0: the instance's own criteria; k: exclusion k's. */
+    uint16_t group;
+    /* Non-zero: the criterion holds where the operator does not. */
+    uint8_t negate;
+    /* Non-zero: compares with the field ref_field_index, whose name is
+       data; no values. */
+    uint8_t field_ref;
+    uint16_t ref_field_index;
     uint32_t value_count;
     uint64_t value0;
     uint64_t value1;

@@ -13,7 +13,9 @@
 //   ranges, 8 bytes each: u32 first, u32 last (code points, inclusive)
 //
 // WARNING: match() runs only a program that verify() accepted; the type
-// VerifiedRegex is what says so. Never build one by hand from unchecked bytes.
+// VerifiedRegex is what says so. Never build one by hand from unchecked bytes
+// (the one other maker is format::CriterionView::regex(), over a program item
+// that read_blob verified with verify_regex when it accepted the blob).
 #pragma once
 
 #include <stddef.h>
@@ -35,6 +37,21 @@ inline constexpr size_t regex_range_size = 8;
 inline constexpr uint32_t max_regex_instructions_incl = 4096;
 inline constexpr uint32_t max_regex_ranges_incl = 4096;
 inline constexpr uint32_t max_code_point_incl = 0x10FFFF;
+
+// The matcher's thread lists: threads waiting at input positions p .. p+4 (a
+// UTF-8 sequence is at most 4 bytes, so a thread that consumes one lands at
+// most 4 positions ahead); position q uses list q % 5.
+inline constexpr uint32_t regex_thread_lists = 5;
+
+// The matcher's scratch for a program of `instructions` instructions, in
+// bytes: per list a u32 mark and a u16 thread slot per instruction and a u32
+// count, and a u16 stack slot per instruction: 32n + 20 bytes, 131,092 at
+// the limit. What VerifiedRegex::scratch_size holds.
+constexpr size_t regex_scratch_size(uint32_t instructions) noexcept {
+    return size_t{instructions} * regex_thread_lists * 4 +
+           size_t{instructions} * regex_thread_lists * 2 + regex_thread_lists * 4 +
+           size_t{instructions} * 2;
+}
 
 enum class RegexOp : uint8_t {
     match = 0,      // accept

@@ -1,0 +1,4 @@
+#ifndef RINGWARD_SHIM_LIMITS_H
+#define RINGWARD_SHIM_LIMITS_H
+#include <linux/limits.h>
+#endif
