@@ -4,10 +4,11 @@
 // the test, and a reference evaluation of docs/semantics.md written plainly,
 // in hosted C++, without the interpreter's cost model, bitsets or scratch,
 // and with RE2 for regular expressions: ringward_match must agree with it on
-// every event. (Not on the two things docs/regex.md says ringward and RE2
-// differ on: Unicode case folding of U+212A and U+017F, and E0-F4 lead bytes
-// of ill-formed sequences; callers keep those out of regex inputs, and
-// reference_comparable() says which are.)
+// every event. (Not on the three things docs/regex.md says ringward and RE2
+// differ on: Unicode case folding of U+212A and U+017F, E0-F4 lead bytes of
+// ill-formed sequences, and RE2's dropped alternative in patterns that
+// switch folding inside an alternation; callers keep those out of regex
+// criteria and inputs, and reference_comparable() says which are.)
 #pragma once
 
 #include <algorithm>

@@ -29,8 +29,32 @@ inline bool reference_matches(const RE2& re, std::string_view input) {
     return RE2::PartialMatch(re2::StringPiece(input.data(), input.size()), re);
 }
 
+// Whether the pattern switches case folding on or off with an inline flag
+// group ((?i), (?i:...), (?-i)...) and holds an alternation. RE2 2022-06-01
+// (Debian 12's) drops a folded alternative when an earlier one holds the
+// same character case-sensitively: b|(?i:b) and [ab]|(?i:b) do not match
+// "B", because its alternation factoring merges literals without comparing
+// their fold flags. ringward matches "B". Such patterns are left out whole;
+// a `|` or a flag group inside a class or after a backslash is counted too,
+// which leaves out a little more than needed, never less.
+inline bool folding_switched_in_alternation(std::string_view pattern) {
+    if (pattern.find('|') == std::string_view::npos) {
+        return false;
+    }
+    for (size_t at = pattern.find("(?"); at != std::string_view::npos;
+         at = pattern.find("(?", at + 2)) {
+        for (size_t i = at + 2; i < pattern.size() && pattern[i] != ')' && pattern[i] != ':'; ++i) {
+            if (pattern[i] == 'i') {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 // Whether ringward and RE2 are meant to agree on this input (docs/regex.md,
-// "Where ringward differs from RE2"). They do not on exactly two things:
+// "Where ringward differs from RE2"). They do not on exactly three things:
+//   - RE2's bug above: a pattern that switches folding in an alternation.
 //   - RE2 folds case with Unicode's tables, so under (?i) it matches k and s
 //     against U+212A KELVIN SIGN and U+017F LATIN SMALL LETTER LONG S;
 //     ringward folds ASCII only (docs/semantics.md). Inputs holding either are
@@ -41,6 +65,9 @@ inline bool reference_matches(const RE2& re, std::string_view input) {
 //     as ill-formed units that nothing matches.
 inline bool reference_comparable(std::string_view pattern, bool case_insensitive,
                                  std::string_view input) {
+    if (folding_switched_in_alternation(pattern)) {
+        return false;
+    }
     const bool may_fold = case_insensitive || pattern.find("(?") != std::string_view::npos;
     if (may_fold && (input.find("\xE2\x84\xAA") != std::string_view::npos ||
                      input.find("\xC5\xBF") != std::string_view::npos)) {

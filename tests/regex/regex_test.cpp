@@ -127,6 +127,14 @@ const Case cases[] = {
     {"(?i-s:a.)", false, "A\n", false},
     {"(?U)a+", false, "aa", true},
     {"(?i)k", false, "\xE2\x84\xAA", false},  // ASCII folding: no Kelvin sign
+    // A folded alternative beside a case-sensitive one holding the same
+    // letter: RE2 2022-06-01 drops the folded one (docs/regex.md).
+    {"b|(?i:b)", false, "B", true},
+    {"[ab]|(?i:b)", false, "B", true},
+    {"(?i:b)|b", false, "B", true},
+    {"b|(?i:b)", false, "c", false},
+    {"(?i)b|(?-i:b)", false, "B", true},
+    {"(?i)x|(?-i:b)", false, "B", false},
     {"", false, "", true},
     {"()", false, "x", true},
     {"^$", false, "", true},
