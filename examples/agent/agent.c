@@ -155,6 +155,7 @@ static int evaluate_events(const ringward_loaded* loaded, const char* path) {
     unsigned char* stream;
     void* scratch;
     void* index_memory = NULL;
+    size_t index_size = 0;
     size_t size = 0;
     size_t at = 0;
     unsigned long index = 0;
@@ -177,6 +178,20 @@ static int evaluate_events(const ringward_loaded* loaded, const char* path) {
             fputs("agent: no index for the loaded content; evaluating every instance\n", stderr);
             free(index_memory);
             index_memory = NULL;
+        } else {
+            /* The build needed the plan's upper bound and its working
+               memory; the index keeps only its own size. */
+            void* kept;
+            index_size = ringward_match_index_size(&plan);
+            kept = malloc(index_size);
+            if (kept != NULL &&
+                ringward_match_index_move(&plan, kept, index_size) == RINGWARD_MATCH_OK) {
+                free(index_memory);
+                index_memory = kept;
+            } else {
+                free(kept);
+                index_size = plan.index_bytes;
+            }
         }
     }
     stream = read_all(path, &size);
@@ -189,8 +204,8 @@ static int evaluate_events(const ringward_loaded* loaded, const char* path) {
     }
     printf(
         "evaluating events from %s: at most %llu steps and %zu scratch bytes per event, "
-        "index %zu bytes\n",
-        path, (unsigned long long)plan.max_steps, plan.scratch_bytes,
+        "index %zu bytes (%zu to build)\n",
+        path, (unsigned long long)plan.max_steps, plan.scratch_bytes, index_size,
         index_memory != NULL ? plan.index_bytes : (size_t)0);
     while (at < size) {
         ringward_event event;

@@ -202,9 +202,24 @@ inline std::unique_ptr<IndexedPlan> index_plan(const LoadedContent& c,
                                                const ringward_match_plan& plan) {
     auto indexed = std::make_unique<IndexedPlan>();
     indexed->plan = plan;
-    indexed->memory.resize(plan.index_bytes / 8 + 1);
-    indexed->status = ringward_match_index_build(&c.loaded, &indexed->plan, indexed->memory.data(),
-                                                 plan.index_bytes);
+    // Built in the plan's bound, then moved into memory of exactly the
+    // index's own size (which the sanitizers then guard), the build's memory
+    // wiped and freed, as an agent keeps it.
+    std::vector<uint64_t> build(plan.index_bytes / 8 + 1);
+    indexed->status =
+        ringward_match_index_build(&c.loaded, &indexed->plan, build.data(), plan.index_bytes);
+    if (indexed->status != RINGWARD_MATCH_OK) {
+        return indexed;
+    }
+    const size_t kept = ringward_match_index_size(&indexed->plan);
+    if (kept == 0 || kept % 8 != 0 || kept > plan.index_bytes) {
+        // Not within the plan's bound: a failure every caller requires against.
+        indexed->status = RINGWARD_MATCH_E_INDEX_MEMORY;
+        return indexed;
+    }
+    indexed->memory.resize(kept / 8);
+    indexed->status = ringward_match_index_move(&indexed->plan, indexed->memory.data(), kept);
+    std::fill(build.begin(), build.end(), ~uint64_t{0});
     return indexed;
 }
 

@@ -96,8 +96,9 @@ struct ringward_state {
        zeroed (ringward_match then refuses) while nothing is active. */
     ringward_match_plan plan;
     bool has_plan;
-    /* The plan's index (kvmalloc'd, plan.index_bytes), or NULL: every
-       instance is then evaluated in turn, with the same verdicts. */
+    /* The plan's index (kvmalloc'd, ringward_match_index_size bytes), or
+       NULL: every instance is then evaluated in turn, with the same
+       verdicts. */
     void* index;
     uint64_t accepted;
     uint64_t refused;
@@ -154,6 +155,7 @@ static ringward_status ringward_load_locked(uint8_t* envelope, size_t size) {
     ringward_status status;
     uint8_t* previous;
     void* index = NULL;
+    size_t index_size = 0;
     void* previous_index;
 
     ringward_set_hooks(&config, state.tfm);
@@ -179,6 +181,21 @@ static ringward_status ringward_load_locked(uint8_t* envelope, size_t size) {
                     plan.index_bytes);
                 kvfree(index);
                 index = NULL;
+            } else {
+                /* Built in the plan's upper bound with its working memory
+                   after it; what the index keeps is its own size. */
+                void* kept;
+
+                index_size = ringward_match_index_size(&plan);
+                kept = kvmalloc(index_size, GFP_KERNEL);
+                if (kept &&
+                    ringward_match_index_move(&plan, kept, index_size) == RINGWARD_MATCH_OK) {
+                    kvfree(index);
+                    index = kept;
+                } else {
+                    kvfree(kept);
+                    index_size = plan.index_bytes;
+                }
             }
         }
         down_write(&state.active_lock);
@@ -199,10 +216,11 @@ static ringward_status ringward_load_locked(uint8_t* envelope, size_t size) {
         state.accepted++;
         pr_info(
             "ringward: RW0800 ok: channel %u sequence %llu, %u instances, %u evaluable, %u "
-            "skipped; at most %llu steps and %zu scratch bytes per event, index %zu bytes\n",
+            "skipped; at most %llu steps and %zu scratch bytes per event, index %zu bytes "
+            "(%zu to build)\n",
             loaded.channel, loaded.sequence, loaded.instance_count, loaded.evaluable_count,
             loaded.skipped_count, (unsigned long long)plan.max_steps, plan.scratch_bytes,
-            index ? plan.index_bytes : (size_t)0);
+            index ? index_size : (size_t)0, index ? plan.index_bytes : (size_t)0);
     } else {
         kvfree(envelope);
         state.refused++;

@@ -74,6 +74,63 @@ TEST_CASE("the index's memory is the caller's: sized by the plan, refused when s
     CHECK(v.instances.empty());
 }
 
+TEST_CASE("the built index keeps only its own size, and moves into memory of that size") {
+    // 200 instances requiring literals that share their prefix, and the same
+    // literals again: the automaton has a state per distinct trie node, far
+    // fewer than the plan's bound of one per literal byte.
+    Content content;
+    for (uint32_t i = 1; i <= 200; ++i) {
+        content.instance(i, i);
+        content.writer.add_bytes(place(kString), Op::contains, Kind::string,
+                                 "\\windows\\system32\\tool" + std::to_string(i % 100), true);
+    }
+    const auto loaded = content.load();
+    ringward_match_plan plan = plan_for(*loaded);
+    CHECK(ringward_match_index_size(&plan) == 0);
+    std::vector<uint64_t> spare(4);
+    CHECK(ringward_match_index_move(&plan, spare.data(), spare.size() * 8) ==
+          RINGWARD_MATCH_E_INDEX_MEMORY);  // no index yet
+    std::vector<uint64_t> build(plan.index_bytes / 8 + 1);
+    REQUIRE(ringward_match_index_build(&loaded->loaded, &plan, build.data(), plan.index_bytes) ==
+            RINGWARD_MATCH_OK);
+    const size_t kept = ringward_match_index_size(&plan);
+    CHECK(kept % 8 == 0);
+    CHECK(kept > 0);
+    // 100 distinct literals of 23 or 24 bytes share their first 22: about
+    // 120 states, against the bound's one per literal byte (some 4,800).
+    CHECK(kept * 4 < plan.index_bytes);
+
+    // Refused: no memory, misaligned, one word short, overlapping the index.
+    std::vector<uint64_t> target(kept / 8);
+    CHECK(ringward_match_index_move(&plan, nullptr, kept) == RINGWARD_MATCH_E_INDEX_MEMORY);
+    CHECK(ringward_match_index_move(&plan, reinterpret_cast<uint8_t*>(target.data()) + 4, kept) ==
+          RINGWARD_MATCH_E_INDEX_MEMORY);
+    CHECK(ringward_match_index_move(&plan, target.data(), kept - 8) ==
+          RINGWARD_MATCH_E_INDEX_MEMORY);
+    CHECK(ringward_match_index_move(&plan, build.data() + 1, kept) ==
+          RINGWARD_MATCH_E_INDEX_MEMORY);
+    CHECK(plan.index_ == build.data());
+    // Onto itself: nothing to do.
+    CHECK(ringward_match_index_move(&plan, build.data(), kept) == RINGWARD_MATCH_OK);
+    CHECK(plan.index_ == build.data());
+
+    Event e = event();
+    e.inputs[kString].bytes = "C:\\Windows\\System32\\TOOL42.exe";
+    const Verdict in_build = fuzz::run_match(*loaded, plan, e);
+    REQUIRE(ringward_match_index_move(&plan, target.data(), kept) == RINGWARD_MATCH_OK);
+    CHECK(plan.index_ == target.data());
+    CHECK(ringward_match_index_size(&plan) == kept);
+    // The build's memory is no longer read: wiped, the moved index still
+    // gives the same verdict, which is every instance in turn's.
+    std::fill(build.begin(), build.end(), ~uint64_t{0});
+    const Verdict moved = fuzz::run_match(*loaded, plan, e);
+    // "...\\tool4" is in "...\\TOOL42.exe" too.
+    CHECK(moved.instances == std::vector<uint32_t>{4, 42, 104, 142});
+    CHECK(fuzz::same_verdict(moved, in_build));
+    CHECK(fuzz::same_verdict(moved, match(*loaded, e)));
+    CHECK(moved.steps < match(*loaded, e).steps);
+}
+
 TEST_CASE("the index evaluates candidates only, and counts as every instance in turn") {
     constexpr uint32_t kNeedles = 300;
     const auto loaded = needles(kNeedles);

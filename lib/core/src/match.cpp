@@ -1295,6 +1295,33 @@ ringward_match_status ringward_match_index_build(const ringward_loaded* loaded,
     return status;
 }
 
+size_t ringward_match_index_size(const ringward_match_plan* plan) {
+    if (plan == nullptr) {
+        ringward::core::contract_violation();
+    }
+    if (plan->index_ == nullptr) {
+        return 0;
+    }
+    return static_cast<size_t>(
+        static_cast<const ringward::match::index::Header*>(plan->index_)->bytes);
+}
+
+ringward_match_status ringward_match_index_move(ringward_match_plan* plan, void* memory,
+                                                size_t size) {
+    if (plan == nullptr) {
+        ringward::core::contract_violation();
+    }
+    if (plan->index_ == nullptr) {
+        return RINGWARD_MATCH_E_INDEX_MEMORY;
+    }
+    const auto& from = *static_cast<const ringward::match::index::Header*>(plan->index_);
+    const ringward_match_status status = ringward::match::index::move(from, memory, size);
+    if (status == RINGWARD_MATCH_OK) {
+        plan->index_ = memory;
+    }
+    return status;
+}
+
 ringward_match_status ringward_match(const ringward_loaded* loaded, const ringward_match_plan* plan,
                                      const ringward_event* event, void* scratch,
                                      size_t scratch_size, ringward_match_result* result) {

@@ -517,9 +517,12 @@ Requirements requirements(const ringward_loaded& loaded, const format::BlobView&
     const uint64_t states = add(r.automata, r.literal_bytes);  // a root each, a node per byte
     uint64_t bytes = align8(mul(r.instances, 4));              // the instance list
     bytes = add(bytes, mul(words, 8 * kMaxRequired));          // the preset bitsets
-    bytes = add(bytes, mul(r.automata, sizeof(Automaton) + 256 * 4 + 3 * 8));
+    // Per automaton its record, the root's table, a sentinel state and
+    // term entry, and up to 7 bytes of alignment before each of its four
+    // arrays after the states.
+    bytes = add(bytes, mul(r.automata, sizeof(Automaton) + 256 * 4 + sizeof(State) + 4 + 4 * 8));
     bytes = add(bytes, mul(states, sizeof(State) + 1));  // states and labels
-    bytes = add(bytes, mul(r.literals, 4));              // the pairs
+    bytes = add(bytes, mul(r.literals, 4 + 4));          // terms (at most one each), pairs
     r.final_bytes = bytes;
     r.build_bytes =
         add(mul(r.instances, kChoiceBytes), mul(add(1, r.literal_bytes), kBuildBytesPerNode));
@@ -599,7 +602,7 @@ struct Trie {
 uint32_t child_of(const State* states, const uint8_t* labels, uint32_t state, uint8_t b,
                   uint64_t& steps) noexcept {
     uint32_t lo = states[state].first_child;
-    uint32_t hi = lo + states[state].child_count;
+    uint32_t hi = states[state + 1].first_child;
     while (lo < hi) {
         ++steps;
         const uint32_t mid = lo + (hi - lo) / 2;
@@ -659,14 +662,22 @@ void build_automaton(Arena& arena, uint64_t work, uint64_t work_bytes, const for
         }
     }
     // Breadth-first renumbering: a node's children become consecutive.
+    // What the automaton keeps is sized by the trie as built: its nodes
+    // (literals sharing a prefix share them) and the nodes literals end at.
     const uint32_t state_count = trie.count;
-    uint64_t states_at = arena.take(uint64_t{state_count} * sizeof(State));
-    uint64_t labels_at = arena.take(state_count);
-    uint64_t root_at = arena.take(256 * 4);
-    uint64_t pairs_at = arena.take(uint64_t{literal_count} * 4);
+    uint32_t term_count = 0;
+    for (uint32_t node = 0; node < state_count; ++node) {
+        term_count += trie.ends[node] != 0 ? 1 : 0;
+    }
+    const uint64_t states_at = arena.take((uint64_t{state_count} + 1) * sizeof(State));
+    const uint64_t labels_at = arena.take(state_count);
+    const uint64_t root_at = arena.take(256 * 4);
+    const uint64_t terms_at = arena.take((uint64_t{term_count} + 1) * 4);
+    const uint64_t pairs_at = arena.take(uint64_t{literal_count} * 4);
     auto* states = arena.ptr<State>(states_at);
     auto* labels = arena.ptr<uint8_t>(labels_at);
     auto* root = arena.ptr<uint32_t>(root_at);
+    auto* term_first = arena.ptr<uint32_t>(terms_at);
     auto* pairs = arena.ptr<uint32_t>(pairs_at);
     queue[0] = 0;
     uint32_t tail = 1;
@@ -680,25 +691,29 @@ void build_automaton(Arena& arena, uint64_t work, uint64_t work_bytes, const for
         renumbered[old] = head;
         State& s = states[head];
         s.first_child = tail;
-        s.child_count = 0;
         for (uint32_t child = trie.first[old]; child != 0; child = trie.next[child]) {
             if (tail >= state_count) {
                 core::invariant_broken();
             }
             queue[tail++] = child;
-            ++s.child_count;
         }
         labels[head] = static_cast<uint8_t>(trie.label[old]);
         s.fail = 0;
         s.dict = 0;
         s.term = 0;
-        s.pair_first = pair_total;
-        s.pair_count = trie.ends[old];
-        if (s.pair_count > 0) {
+        if (trie.ends[old] > 0) {
+            if (terms >= term_count) {
+                core::invariant_broken();
+            }
+            term_first[terms] = pair_total;
             s.term = ++terms;
-            pair_total += s.pair_count;
+            pair_total += trie.ends[old];
         }
     }
+    // The sentinels: the last state's children end, and so do the last
+    // term's pairs.
+    states[state_count] = State{state_count, 0, 0, 0};
+    term_first[terms] = pair_total;
     // The pairs: every literal's instance list position under its state.
     for (uint32_t q = 0; q < count * kMaxRequired; ++q) {
         if (choices[q].field_plus_one != field + 1) {
@@ -708,7 +723,7 @@ void build_automaton(Arena& arena, uint64_t work, uint64_t work_bytes, const for
         for (uint32_t n = cursor.next(literal); n != 0; n = cursor.next(literal)) {
             const uint32_t old = trie.walk(literal, n, false);
             const State& s = states[renumbered[old]];
-            pairs[s.pair_first + --trie.ends[old]] = q;  // position x kMaxRequired + slot
+            pairs[term_first[s.term - 1] + --trie.ends[old]] = q;  // position x kMaxRequired + slot
         }
     }
     // The root's table, then fail and dictionary links in breadth-first
@@ -719,7 +734,7 @@ void build_automaton(Arena& arena, uint64_t work, uint64_t work_bytes, const for
     }
     for (uint32_t i = 0; i < state_count; ++i) {
         const State& parent = states[i];
-        for (uint32_t c = parent.first_child; c < parent.first_child + parent.child_count; ++c) {
+        for (uint32_t c = parent.first_child; c < states[i + 1].first_child; ++c) {
             uint32_t target = 0;
             if (i != 0) {
                 // At most the literal's length iterations: each one is shallower.
@@ -746,6 +761,7 @@ void build_automaton(Arena& arena, uint64_t work, uint64_t work_bytes, const for
     a.states = states_at;
     a.labels = labels_at;
     a.root = root_at;
+    a.terms = terms_at;
     a.pairs = pairs_at;
 }
 
@@ -789,6 +805,7 @@ ringward_match_status build(const ringward_loaded& loaded, void* memory, size_t 
     h->blob = loaded.blob;
     h->blob_size = loaded.blob_size;
     h->templates = templates_at;
+    h->bytes = 0;
     (void)header_at;
     const uint64_t work = align8(final_end);
     const uint64_t work_bytes = needed - work;
@@ -798,7 +815,7 @@ ringward_match_status build(const ringward_loaded& loaded, void* memory, size_t 
         const uint32_t instances = ti.instance_count;
         const uint32_t automata = ti.automaton_count;
         const uint64_t part = ti.instances;
-        const uint64_t before = arena.used;
+        const uint64_t before = align8(arena.used);
         ti.skipped = 0;
         ti.words = static_cast<uint32_t>(words_for(instances));
         ti.automaton_count = 0;
@@ -868,13 +885,31 @@ ringward_match_status build(const ringward_loaded& loaded, void* memory, size_t 
             ti.seen_words = seen > ti.seen_words ? seen : ti.seen_words;
             last = next;
         }
-        // Keep every template's part where requirements() put it.
-        arena.used = add(before, part);
-        if (arena.used > final_end) {
+        // Each part within what requirements() bounded it by; the next
+        // part follows it at once, so the index is its real size.
+        if (arena.used - before > part) {
             core::invariant_broken();
         }
     }
+    h->bytes = align8(arena.used);
     h->magic = kMagic;
+    return RINGWARD_MATCH_OK;
+}
+
+ringward_match_status move(const Header& from, void* to, size_t size) noexcept {
+    const auto source = reinterpret_cast<uintptr_t>(&from);
+    const auto target = reinterpret_cast<uintptr_t>(to);
+    if (to == nullptr || target % 8 != 0 || size < from.bytes) {
+        return RINGWARD_MATCH_E_INDEX_MEMORY;
+    }
+    if (target == source) {
+        return RINGWARD_MATCH_OK;
+    }
+    // Overlapping memory is refused rather than copied over itself.
+    if (target < source + from.bytes && source < target + from.bytes) {
+        return RINGWARD_MATCH_E_INDEX_MEMORY;
+    }
+    __builtin_memcpy(to, &from, static_cast<size_t>(from.bytes));
     return RINGWARD_MATCH_OK;
 }
 
@@ -900,6 +935,7 @@ void scan(const Header& h, const TemplateIndex& t, const ringward_event& event, 
         const auto* states = at<State>(h, a.states);
         const auto* labels = at<uint8_t>(h, a.labels);
         const auto* root = at<uint32_t>(h, a.root);
+        const auto* term_first = at<uint32_t>(h, a.terms);
         const auto* pairs = at<uint32_t>(h, a.pairs);
         const auto seen_words = static_cast<uint32_t>(words_for(a.term_count));
         __builtin_memset(seen, 0, size_t{seen_words} * 8);
@@ -933,9 +969,11 @@ void scan(const Header& h, const TemplateIndex& t, const ringward_event& event, 
                     break;
                 }
                 seen[term / 64] |= uint64_t{1} << (term % 64);
-                steps += s.pair_count;
-                for (uint32_t j = 0; j < s.pair_count; ++j) {
-                    const uint32_t q = pairs[s.pair_first + j];
+                const uint32_t first = term_first[term];
+                const uint32_t end = term_first[term + 1];
+                steps += end - first;
+                for (uint32_t j = first; j < end; ++j) {
+                    const uint32_t q = pairs[j];
                     const uint32_t p = q / kMaxRequired;
                     slots[size_t{q % kMaxRequired} * t.words + p / 64] |= uint64_t{1} << (p % 64);
                 }

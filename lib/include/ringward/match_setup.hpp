@@ -13,11 +13,12 @@ namespace ringward {
 struct MatchSetup {
     ringward_match_plan plan{};
     std::vector<uint64_t> scratch;  // plan.scratch_bytes, reserved once
-    std::vector<uint64_t> index;    // plan.index_bytes; empty when the content has no index
+    std::vector<uint64_t> index;    // the index as built; empty when the content has none
 };
 
 // ringward_match_prepare with the default limits, the scratch reserved and
-// the index built into `setup.index` (when plan.index_bytes > 0). The plan
+// the index built (when plan.index_bytes > 0) and kept in `setup.index`,
+// ringward_match_index_size bytes. The plan
 // points into setup.index: move the setup, never copy it. Contract: `loaded`
 // is content ringward_load accepted.
 void prepare_match(const ringward_loaded& loaded, MatchSetup& setup);

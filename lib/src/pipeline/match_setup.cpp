@@ -13,10 +13,16 @@ void prepare_match(const ringward_loaded& loaded, MatchSetup& setup) {
     if (setup.plan.index_bytes == 0) {
         return;
     }
-    setup.index.assign(setup.plan.index_bytes / 8 + 1, 0);
-    if (ringward_match_index_build(&loaded, &setup.plan, setup.index.data(),
-                                   setup.index.size() * 8) != RINGWARD_MATCH_OK) {
+    // Built in the plan's upper bound, then kept in what it really takes.
+    std::vector<uint64_t> build(setup.plan.index_bytes / 8 + 1, 0);
+    if (ringward_match_index_build(&loaded, &setup.plan, build.data(), build.size() * 8) !=
+        RINGWARD_MATCH_OK) {
         core::invariant_broken();  // Memory of plan.index_bytes for this plan's content.
+    }
+    setup.index.assign(ringward_match_index_size(&setup.plan) / 8, 0);
+    if (ringward_match_index_move(&setup.plan, setup.index.data(), setup.index.size() * 8) !=
+        RINGWARD_MATCH_OK) {
+        core::invariant_broken();  // Memory of the index's own size, apart from the build's.
     }
 }
 

@@ -14,7 +14,10 @@
  *      the index's memory (plan.index_bytes); the agent reports them and
  *      reserves the scratch once; ringward_match_index_build(&loaded, &plan,
  *      memory, plan.index_bytes) then builds the index (optional: without
- *      it every instance is evaluated in turn).
+ *      it every instance is evaluated in turn). The index keeps only
+ *      ringward_match_index_size(&plan) bytes of that memory, so the agent
+ *      may then ringward_match_index_move(&plan, kept, size) them into an
+ *      allocation of that size and free the build's memory.
  *   3. for every event: ringward_match(&loaded, &plan, &event, scratch, size,
  *      &result).
  *
@@ -104,9 +107,10 @@ typedef struct ringward_match_plan {
        agent's report. */
     uint32_t regex_criteria;
     /* The memory ringward_match_index_build needs for the index, in bytes,
-       8-byte aligned; computed from the blob without building it. 0 when
-       the content is too large for an index (ringward_match then evaluates
-       every instance in turn). */
+       8-byte aligned; computed from the blob without building it, so an
+       upper bound: the index as built (ringward_match_index_size) and the
+       build's working memory after it. 0 when the content is too large for
+       an index (ringward_match then evaluates every instance in turn). */
     size_t index_bytes;
     /* The content the plan belongs to; ringward_match refuses another. */
     const uint8_t* blob_;
@@ -133,7 +137,10 @@ typedef enum ringward_match_status {
        (result.input is its index). */
     RINGWARD_MATCH_E_INPUT_NULL = 5,
     /* ringward_match_index_build: the memory is NULL, smaller than
-       plan.index_bytes or not 8-byte aligned, or plan.index_bytes is 0. */
+       plan.index_bytes or not 8-byte aligned, or plan.index_bytes is 0;
+       ringward_match_index_move: the plan has no index, or the memory is
+       NULL, smaller than ringward_match_index_size, not 8-byte aligned or
+       overlapping the index. */
     RINGWARD_MATCH_E_INDEX_MEMORY = 6
 } ringward_match_status;
 
@@ -193,6 +200,20 @@ RINGWARD_NODISCARD int ringward_match_prepare(const ringward_loaded* loaded,
 RINGWARD_NODISCARD ringward_match_status ringward_match_index_build(const ringward_loaded* loaded,
                                                                     ringward_match_plan* plan,
                                                                     void* memory, size_t size);
+
+/* The bytes of the index ringward_match_index_build recorded in *plan (a
+   prefix of the memory it was given, 8-byte aligned), or 0 when the plan has
+   none. Contract: plan is not NULL. */
+RINGWARD_NODISCARD size_t ringward_match_index_size(const ringward_match_plan* plan);
+
+/* Copies the plan's index into `memory` (size bytes, at least
+   ringward_match_index_size(plan), 8-byte aligned, not overlapping the
+   index; the caller's, with the same lifetime rule as for the build) and
+   records the copy in *plan: the build's memory is no longer used and may
+   be freed. Returns RINGWARD_MATCH_OK or RINGWARD_MATCH_E_INDEX_MEMORY; on a
+   refusal the plan is unchanged. Contract: plan is not NULL. */
+RINGWARD_NODISCARD ringward_match_status ringward_match_index_move(ringward_match_plan* plan,
+                                                                   void* memory, size_t size);
 
 /* Evaluates `event` against every instance of `loaded` the loader judged
    evaluable, as docs/semantics.md defines. The output members of *result are

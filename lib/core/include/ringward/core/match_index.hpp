@@ -96,20 +96,20 @@ class LiteralCursor {
     uint32_t entry_next_ = 0;
 };
 
-// One automaton state. States are numbered in breadth-first order from the
-// root (0), so a state's children are consecutive states, sorted by label.
+// One automaton state, 16 bytes. States are numbered in breadth-first order
+// from the root (0), so a state's children are consecutive states, sorted by
+// label, and end where the next state's begin: an automaton of n states has
+// n + 1 entries, the last only a first_child (n) that ends the children of
+// state n - 1.
 struct State {
     uint32_t first_child;
     uint32_t fail;
     // The nearest state on the fail chain (itself excluded) that ends a
     // literal, or 0.
     uint32_t dict;
-    // For a state that ends a literal: its number among those (term - 1),
-    // and the instance list positions that require it; term 0 otherwise.
+    // For a state that ends a literal: its number among those plus one
+    // (terms are numbered in state order); 0 otherwise.
     uint32_t term;
-    uint32_t pair_first;
-    uint32_t pair_count;
-    uint32_t child_count;
 };
 
 struct Automaton {
@@ -117,10 +117,13 @@ struct Automaton {
     uint32_t state_count;
     uint32_t term_count;
     uint32_t pad;
-    uint64_t states;  // byte offsets from the index's start
+    uint64_t states;  // State[state_count + 1]; byte offsets from the index's start
     uint64_t labels;  // u8 per state: the byte on the edge into it
     uint64_t root;    // u32[256]: the root's child for each (folded) byte, or 0
-    uint64_t pairs;   // u32: instance list position x kMaxRequired + slot
+    // u32[term_count + 1]: term t's pairs are pairs[terms[t]] up to
+    // pairs[terms[t + 1]] (exclusive).
+    uint64_t terms;
+    uint64_t pairs;  // u32: instance list position x kMaxRequired + slot
 };
 
 struct TemplateIndex {
@@ -147,6 +150,11 @@ struct Header {
     const uint8_t* blob;
     size_t blob_size;
     uint64_t templates;  // TemplateIndex[template_count], the table's order
+    // The bytes the built index occupies from its start, 8-aligned: every
+    // offset in it is below. The rest of the memory build was given (the
+    // upper bound the plan computed, and the build's working memory) is
+    // free once it returns; move() copies these bytes elsewhere.
+    uint64_t bytes;
 };
 
 // What prepare needs to know of one template type's index without building
@@ -156,7 +164,7 @@ struct Requirements {
     uint32_t automata = 0;   // at most this many automata
     uint64_t literals = 0;   // literals over every automaton
     uint64_t literal_bytes = 0;
-    uint64_t final_bytes = 0;  // what the built index keeps
+    uint64_t final_bytes = 0;  // at most what the built index keeps of the type
     uint64_t build_bytes = 0;  // working memory during its build
     uint64_t scratch_words = 0;
 };
@@ -171,6 +179,13 @@ uint64_t header_bytes(uint64_t templates) noexcept;
 // them, each 8-aligned: plan.index_bytes). RINGWARD_MATCH_E_INDEX_MEMORY
 // when it is not.
 ringward_match_status build(const ringward_loaded& loaded, void* memory, size_t size) noexcept;
+
+// Copies the index at `from` (built for `loaded`) into `to`, which holds at
+// least its `bytes` and is 8-byte aligned: the index is position-independent
+// (offsets from its start), so the copy is the same index.
+// RINGWARD_MATCH_E_INDEX_MEMORY when `to` is not such memory or overlaps
+// the index (unless it is the index itself: nothing to do).
+ringward_match_status move(const Header& from, void* to, size_t size) noexcept;
 
 // The index for `loaded` at `memory`, or null when it is not one.
 const Header* header_of(const void* memory, const ringward_loaded& loaded) noexcept;
