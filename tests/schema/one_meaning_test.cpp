@@ -200,7 +200,7 @@ TEST_CASE("JSON: what is not RFC 8259 JSON is refused, at its place") {
         {"{\"channel\": 5,\n channel: 6}", 2, 2, "quoted"},
         {"{\"channel\": 5,}", 1, 14, "trailing comma"},
         {"{\"instances\": [{}, ]}", 1, 18, "trailing comma"},
-        {"{\"channel\":\f5}", 1, 12, "character"},
+        {"{\"channel\":\f5}", 1, 12, "unexpected byte 0x0c"},
         {"{\"sensorRange\": {\"min\": \"a\tb\"}}", 1, 27, "control character"},
         {"{\"channel\": 5} {\"channel\": 6}", 1, 16, "after the end"},
         {"{\"channel\": 0x10}", 1, 13, "number"},

@@ -1,9 +1,9 @@
 // A JSON reader for events files: RFC 8259 values, one or several back to
-// back, into a tree of nodes with the byte offset of each. Strict as the
-// schema loaders' JSON check is (schema/one_meaning.cpp): a key twice in one
-// object, a trailing comma, a lone surrogate escape, text that is not UTF-8
-// are refused. An explicit stack bounded by the nesting limit: no
-// recursion, work linear in the input.
+// back, into a tree of nodes with the byte offset of each. Read by the
+// scanner the schema loaders' JSON check reads with (util/json_scan.hpp), so
+// it is as strict: a key twice in one object, a trailing comma, a lone
+// surrogate escape, text that is not UTF-8 are refused. An explicit stack
+// bounded by the nesting limit: no recursion, work linear in the input.
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,6 @@
 // One meaning or none for protobuf text, JSON and binary (one_meaning.hpp).
 #include "schema/one_meaning.hpp"
+#include "util/json_scan.hpp"
 #include "util/json_string.hpp"
 
 #include <fmt/format.h>
@@ -158,37 +159,42 @@ struct JsonFrame {
     // The path to this object or array, and (objects) to the current key.
     std::string base;
     std::string path;
-    // Arrays: the elements before the current one.
+    // Arrays: the elements begun so far, which is the index of the next one.
     size_t count = 0;
-    // Where the last comma was, for a trailing comma's error.
-    size_t comma = 0;
 };
 
-class JsonCheck {
+// Follows the scanner's objects and arrays with the message types they
+// stand for, and refuses a key given twice in one object.
+class JsonCheck final : public util::JsonVisitor {
   public:
-    JsonCheck(std::string_view text, const std::string& file, const pb::Descriptor& root,
-              int max_depth_incl)
-        : text_(text), file_(file), root_(root), max_depth_incl_(max_depth_incl) {}
+    JsonCheck(std::string_view text, const std::string& file, const pb::Descriptor& root)
+        : text_(text), file_(file), root_(root) {}
 
-    std::vector<Diagnostic> run();
+    std::vector<Diagnostic> run(int max_depth_incl);
+
+    bool begin_object(size_t) override { return open(true); }
+    bool begin_array(size_t) override { return open(false); }
+    bool end_container(size_t) override {
+        stack_.pop_back();
+        return true;
+    }
+    bool key(size_t offset, std::string_view decoded) override;
+    bool string_value(size_t, std::string_view) override { return element(); }
+    bool word(size_t, std::string_view) override { return element(); }
 
   private:
-    enum class Want { value, value_or_close, key_or_close, key, colon, after_value };
-
     bool fail(size_t offset, std::string message, std::string help = {});
-    bool duplicate(size_t offset, size_t first, const std::string& key,
+    bool duplicate(size_t offset, size_t first, std::string_view key,
                    const pb::FieldDescriptor* field, const pb::FieldDescriptor* other,
                    const std::string& path);
-    bool string(size_t* i, std::string* out);
-    bool scalar(size_t* i);
-    bool key(size_t* i);
-    bool open(bool object, size_t at);
+    bool open(bool object);
+    // Counts a value in the innermost array, if it is in one.
+    bool element();
     std::string value_path() const;
 
     std::string_view text_;
     const std::string& file_;
     const pb::Descriptor& root_;
-    int max_depth_incl_;
     std::vector<JsonFrame> stack_;
     std::vector<Diagnostic> diagnostics_;
 };
@@ -205,15 +211,15 @@ bool JsonCheck::fail(size_t offset, std::string message, std::string help) {
     return false;
 }
 
-bool JsonCheck::duplicate(size_t offset, size_t first, const std::string& key,
+bool JsonCheck::duplicate(size_t offset, size_t first, std::string_view key,
                           const pb::FieldDescriptor* field, const pb::FieldDescriptor* other,
                           const std::string& path) {
     const TextPosition here = position_of(text_, offset);
     const TextPosition there = position_of(text_, first);
     std::string first_key;
     size_t at = first;
-    if (!string(&at, &first_key)) {
-        return false;  // cannot happen: it was read once already
+    if (const auto error = util::decode_json_string(text_, &at, &first_key)) {
+        return fail(error->offset, error->message);  // cannot happen: it was read once already
     }
     std::string message;
     if (other != nullptr) {
@@ -240,33 +246,6 @@ bool JsonCheck::duplicate(size_t offset, size_t first, const std::string& key,
     return false;
 }
 
-// A string from its opening quote at *i; on success *i is past its closing
-// quote and `out` (when set) holds it decoded.
-bool JsonCheck::string(size_t* i, std::string* out) {
-    if (const auto error = util::decode_json_string(text_, i, out)) {
-        return fail(error->offset, error->message);
-    }
-    return true;
-}
-
-// true, false, null or a number, from *i.
-bool JsonCheck::scalar(size_t* i) {
-    const size_t start = *i;
-    const size_t end = util::json_word_end(text_, start);
-    const std::string_view word = text_.substr(start, end - start);
-    *i = end;
-    if (word == "true" || word == "false" || word == "null") {
-        return true;
-    }
-    if (util::is_json_number(word)) {
-        return true;
-    }
-    if (word.empty()) {
-        return fail(start, fmt::format("unexpected character '{}'", text_[start]));
-    }
-    return fail(start, fmt::format("{} is not a JSON number, string, true, false or null", word));
-}
-
 // The path to the value about to be read: the current key's or element's.
 std::string JsonCheck::value_path() const {
     if (stack_.empty()) {
@@ -276,11 +255,14 @@ std::string JsonCheck::value_path() const {
     return top.object ? top.path : fmt::format("{}[{}]", top.base, top.count);
 }
 
-bool JsonCheck::open(bool object, size_t at) {
-    if (stack_.size() >= static_cast<size_t>(max_depth_incl_)) {
-        return fail(at, fmt::format("JSON nests deeper than {} levels", max_depth_incl_),
-                    "the schemas nest a few levels deep; this is not content");
+bool JsonCheck::element() {
+    if (!stack_.empty() && !stack_.back().object) {
+        ++stack_.back().count;
     }
+    return true;
+}
+
+bool JsonCheck::open(bool object) {
     JsonSlot slot;
     if (stack_.empty()) {
         slot.message = &root_;
@@ -292,6 +274,7 @@ bool JsonCheck::open(bool object, size_t at) {
     JsonFrame frame;
     frame.object = object;
     frame.base = value_path();
+    element();
     if (object) {
         frame.self = JsonSlot{slot.message, slot.map, nullptr};
         frame.given = Given(slot.map ? nullptr : slot.message);
@@ -302,143 +285,50 @@ bool JsonCheck::open(bool object, size_t at) {
     return true;
 }
 
-// A key from its opening quote at *i, recorded in the innermost object.
-bool JsonCheck::key(size_t* i) {
-    const size_t at = *i;
-    std::string name;
-    if (!string(i, &name)) {
-        return false;
-    }
+// A key, recorded in the innermost object.
+bool JsonCheck::key(size_t offset, std::string_view decoded) {
     JsonFrame& frame = stack_.back();
     const std::string& base = frame.base;
     const pb::FieldDescriptor* field = frame.self.message != nullptr && !frame.self.map
-                                           ? json_field(*frame.self.message, name)
+                                           ? json_field(*frame.self.message, decoded)
                                            : nullptr;
     if (field != nullptr) {
-        const auto clash = frame.given.give(*field, at, true);
+        const auto clash = frame.given.give(*field, offset, true);
         frame.path = join(base, field->name());
         if (clash) {
-            return duplicate(at, static_cast<size_t>(clash->first), name, field, clash->other,
-                             frame.path);
+            return duplicate(offset, static_cast<size_t>(clash->first), decoded, field,
+                             clash->other, frame.path);
         }
         frame.next = slot_for(*field);
         return true;
     }
-    frame.path = join(base, name);
-    const auto [it, fresh] = frame.keys.emplace(name, at);
+    frame.path = join(base, std::string(decoded));
+    const auto [it, fresh] = frame.keys.emplace(decoded, offset);
     if (!fresh) {
-        return duplicate(at, it->second, name, nullptr, nullptr, frame.path);
+        return duplicate(offset, it->second, decoded, nullptr, nullptr, frame.path);
     }
     frame.next = frame.self.map ? JsonSlot{frame.self.message, false, nullptr} : JsonSlot{};
     return true;
 }
 
-std::vector<Diagnostic> JsonCheck::run() {
-    Want want = Want::value;
-    bool done = false;
-    size_t i = 0;
-    while (true) {
-        while (i < text_.size() &&
-               (text_[i] == ' ' || text_[i] == '\t' || text_[i] == '\n' || text_[i] == '\r')) {
-            ++i;
-        }
-        if (i == text_.size()) {
-            if (!done) {
-                fail(i, "the JSON ends before it is complete");
-            }
-            return std::move(diagnostics_);
-        }
-        if (done) {
-            fail(i, "there is more after the end of the JSON document");
-            return std::move(diagnostics_);
-        }
-        const char c = text_[i];
-        bool ok = true;
-        switch (want) {
-            case Want::value:
-            case Want::value_or_close:
-                if (c == '{') {
-                    ok = open(true, i);
-                    ++i;
-                    want = Want::key_or_close;
-                } else if (c == '[') {
-                    ok = open(false, i);
-                    ++i;
-                    want = Want::value_or_close;
-                } else if (c == ']' && want == Want::value_or_close) {
-                    stack_.pop_back();
-                    ++i;
-                    want = Want::after_value;
-                } else if (c == ']' && !stack_.empty() && !stack_.back().object) {
-                    ok = fail(stack_.back().comma, "a trailing comma is not JSON");
-                } else if (c == '"') {
-                    ok = string(&i, nullptr);
-                    want = Want::after_value;
-                } else if (c == '\'') {
-                    ok = fail(i, "single-quoted strings are not JSON");
-                } else {
-                    ok = scalar(&i);
-                    want = Want::after_value;
-                }
+std::vector<Diagnostic> JsonCheck::run(int max_depth_incl) {
+    util::JsonScanOptions options;
+    options.several_values = false;
+    options.max_depth_incl = max_depth_incl;
+    if (auto error = util::scan_json(text_, *this, options)) {
+        switch (error->kind) {
+            case util::JsonScanError::Kind::malformed:
+                fail(error->offset, std::move(error->message));
                 break;
-            case Want::key_or_close:
-            case Want::key:
-                if (c == '"') {
-                    ok = key(&i);
-                    want = Want::colon;
-                } else if (c == '}' && want == Want::key_or_close) {
-                    stack_.pop_back();
-                    ++i;
-                    want = Want::after_value;
-                } else if (c == '}') {
-                    ok = fail(stack_.back().comma, "a trailing comma is not JSON");
-                } else if (c == '\'') {
-                    ok = fail(i, "single-quoted strings are not JSON");
-                } else if (util::json_word_char(c)) {
-                    ok = fail(i, "an object key must be a double-quoted string");
-                } else {
-                    ok = fail(i, fmt::format("unexpected character '{}' where a key belongs", c));
-                }
+            case util::JsonScanError::Kind::too_deep:
+                fail(error->offset, std::move(error->message),
+                     "the schemas nest a few levels deep; this is not content");
                 break;
-            case Want::colon:
-                if (c == ':') {
-                    ++i;
-                    want = Want::value;
-                } else {
-                    ok = fail(i, "a ':' belongs after an object key");
-                }
-                break;
-            case Want::after_value:
-                if (stack_.empty()) {
-                    done = true;
-                    break;
-                }
-                if (c == ',') {
-                    stack_.back().comma = i;
-                    ++i;
-                    if (stack_.back().object) {
-                        want = Want::key;
-                    } else {
-                        ++stack_.back().count;
-                        want = Want::value;
-                    }
-                } else if (c == (stack_.back().object ? '}' : ']')) {
-                    stack_.pop_back();
-                    ++i;
-                } else {
-                    ok =
-                        fail(i, fmt::format("unexpected character '{}'; a ',' or '{}' belongs here",
-                                            c, stack_.back().object ? '}' : ']'));
-                }
-                break;
-        }
-        if (!ok) {
-            return std::move(diagnostics_);
-        }
-        if (want == Want::after_value && stack_.empty()) {
-            done = true;
+            case util::JsonScanError::Kind::stopped:
+                break;  // the visitor has said why
         }
     }
+    return std::move(diagnostics_);
 }
 
 // ----------------------------------------------------------------------------
@@ -859,7 +749,7 @@ std::vector<Diagnostic> BinaryScan::run(const pb::Descriptor& root, int max_dept
 
 std::vector<Diagnostic> check_json(std::string_view text, const std::string& file,
                                    const pb::Descriptor& root, int max_depth_incl) {
-    return JsonCheck(text, file, root, max_depth_incl).run();
+    return JsonCheck(text, file, root).run(max_depth_incl);
 }
 
 TextCheck check_text(std::string_view text, const std::string& file, const pb::Descriptor& root,
