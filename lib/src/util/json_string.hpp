@@ -1,8 +1,8 @@
 // JSON's lexical pieces (RFC 8259): string literals decoded to UTF-8, and
-// the words true, false, null and numbers. What the duplicate-key check of
-// source files (schema/one_meaning.cpp) and the events reader
-// (events/json.cpp) both read, so that the two can never disagree about
-// what a key or a value says.
+// the words true, false, null and numbers. The one JSON scanner
+// (util/json_scan.hpp), which the duplicate-key check of source files and
+// the events reader both run, reads its tokens with these, so that the two
+// can never disagree about what a key or a value says.
 #pragma once
 
 #include <cstddef>
