@@ -1291,8 +1291,9 @@ bool run_match_rows(const fs::path& root, bool quick, const std::string& markdow
     }
     fmt::print(
         "  steps per event: the plan's bound {}, the most spent {} (with the index {}; index "
-        "{} bytes)\n",
-        m.plan.max_steps, m.most_steps, fast.most_steps, fast.plan.index_bytes);
+        "{} bytes, {} to build)\n",
+        m.plan.max_steps, m.most_steps, fast.most_steps, fast.index.size() * 8,
+        fast.index_build_bytes);
     fmt::print("  ringward_match heap allocations over {} events: {}; target 0: {}\n",
                all.events.size(), allocations, allocations == 0 ? "met" : "MISSED");
 
