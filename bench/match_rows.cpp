@@ -36,6 +36,7 @@
 #include "ringward/file.hpp"
 #include "ringward/loader.h"
 #include "ringward/match.h"
+#include "ringward/match_setup.hpp"
 #include "ringward/sigma.hpp"
 #include "ringward/sign.hpp"
 #include "ringward/validate.hpp"
@@ -101,10 +102,9 @@ struct Matcher {
     // The ids the last event matched.
     std::span<const uint32_t> matched;
 
-    // The index's memory, when built: what it keeps (moved out of the
-    // build's memory, as an agent does), and what the build needed.
+    // The index's memory, when built: what it keeps, moved out of the
+    // build's memory (plan.index_bytes), as an agent does.
     std::vector<uint64_t> index;
-    size_t index_build_bytes = 0;
     double index_build_seconds = 0;
 
     explicit Matcher(const ringward_loaded& content, bool indexed = false) : loaded(&content) {
@@ -117,17 +117,8 @@ struct Matcher {
         rules.resize(loaded->instance_count);
         if (indexed) {
             const auto start = Clock::now();
-            std::vector<uint64_t> build(plan.index_bytes / 8 + 1);
-            index_build_bytes = plan.index_bytes;
-            if (ringward_match_index_build(loaded, &plan, build.data(), plan.index_bytes) !=
-                RINGWARD_MATCH_OK) {
+            if (ringward::build_index(*loaded, plan, index) != RINGWARD_MATCH_OK) {
                 fmt::print(stderr, "bench: the index does not build\n");
-                std::exit(1);
-            }
-            index.resize(ringward_match_index_size(&plan) / 8);
-            if (ringward_match_index_move(&plan, index.data(), index.size() * 8) !=
-                RINGWARD_MATCH_OK) {
-                fmt::print(stderr, "bench: the index does not move into its own size\n");
                 std::exit(1);
             }
             index_build_seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -976,7 +967,7 @@ bool run_sigma_rows(const fs::path& root, const fs::path& sigma_dir, bool quick,
         row.copies = copies;
         row.instances = loaded->loaded.instance_count;
         row.index_bytes = indexed.index.size() * 8;
-        row.index_build_bytes = indexed.index_build_bytes;
+        row.index_build_bytes = indexed.plan.index_bytes;
         row.blob_bytes = loaded->loaded.blob_size;
         row.index_build_seconds = indexed.index_build_seconds;
         row.max_steps = indexed.plan.max_steps;
@@ -1293,7 +1284,7 @@ bool run_match_rows(const fs::path& root, bool quick, const std::string& markdow
         "  steps per event: the plan's bound {}, the most spent {} (with the index {}; index "
         "{} bytes, {} to build)\n",
         m.plan.max_steps, m.most_steps, fast.most_steps, fast.index.size() * 8,
-        fast.index_build_bytes);
+        fast.plan.index_bytes);
     fmt::print("  ringward_match heap allocations over {} events: {}; target 0: {}\n",
                all.events.size(), allocations, allocations == 0 ? "met" : "MISSED");
 

@@ -27,6 +27,7 @@
 #include "ringward/format.hpp"
 #include "ringward/loader.h"
 #include "ringward/match.h"
+#include "ringward/match_setup.hpp"
 #include "validate/glob.hpp"
 
 namespace ringward::fuzz {
@@ -205,21 +206,14 @@ inline std::unique_ptr<IndexedPlan> index_plan(const LoadedContent& c,
     // Built in the plan's bound, then moved into memory of exactly the
     // index's own size (which the sanitizers then guard), the build's memory
     // wiped and freed, as an agent keeps it.
-    std::vector<uint64_t> build(plan.index_bytes / 8 + 1);
-    indexed->status =
-        ringward_match_index_build(&c.loaded, &indexed->plan, build.data(), plan.index_bytes);
-    if (indexed->status != RINGWARD_MATCH_OK) {
-        return indexed;
-    }
-    const size_t kept = ringward_match_index_size(&indexed->plan);
-    if (kept == 0 || kept % 8 != 0 || kept > plan.index_bytes) {
+    indexed->status = ringward::build_index(c.loaded, indexed->plan, indexed->memory);
+    const size_t kept = indexed->memory.size() * 8;
+    if (indexed->status == RINGWARD_MATCH_OK &&
+        (kept == 0 || kept != ringward_match_index_size(&indexed->plan) ||
+         kept > plan.index_bytes)) {
         // Not within the plan's bound: a failure every caller requires against.
         indexed->status = RINGWARD_MATCH_E_INDEX_MEMORY;
-        return indexed;
     }
-    indexed->memory.resize(kept / 8);
-    indexed->status = ringward_match_index_move(&indexed->plan, indexed->memory.data(), kept);
-    std::fill(build.begin(), build.end(), ~uint64_t{0});
     return indexed;
 }
 

@@ -23,4 +23,12 @@ struct MatchSetup {
 // is content ringward_load accepted.
 void prepare_match(const ringward_loaded& loaded, MatchSetup& setup);
 
+// The index of `loaded` for `plan` (prepared for it, plan.index_bytes > 0):
+// built in memory of plan.index_bytes, then moved into `index`, resized to
+// ringward_match_index_size bytes, which the plan then points into; the
+// build's memory is wiped and freed. Returns what the build or the move
+// returned (on a refusal the plan has no index).
+ringward_match_status build_index(const ringward_loaded& loaded, ringward_match_plan& plan,
+                                  std::vector<uint64_t>& index);
+
 }  // namespace ringward
