@@ -496,3 +496,99 @@ TEST_CASE("regex in exclusions: any-of, absent and negated") {
     e.inputs[kString].bytes = "C:\\Windows\\CMD.EXE.bak";
     CHECK(match(*loaded, e).instances.empty());  // its own criterion fails
 }
+
+TEST_CASE("contains finds its operand at every offset, in either case, and nothing else") {
+    // The search skips ahead a word at a time to the operand's first byte:
+    // operands starting with a letter (both cases), with '@' and '`' (which
+    // differ from a letter's case only in bit 5), a NUL and a byte over 0x7f;
+    // each placed at every offset of values up to three words long, among
+    // bytes that look like its first one.
+    const std::vector<std::string> operands = {"a",  "Ab",  "@x",    "`",
+                                               "zZ", "e.e", "\x80z", std::string("\0q", 2)};
+    Content content;
+    uint32_t id = 1;
+    const auto has_nul = [](const std::string& s) { return s.find('\0') != std::string::npos; };
+    for (const std::string& operand : operands) {
+        content.instance(id++);
+        content.writer.add_bytes(place(kBytes), Op::contains, Kind::bytes, operand, false);
+        for (const bool fold : {false, true}) {
+            if (!has_nul(operand)) {
+                content.instance(id++);
+                content.writer.add_bytes(place(kString), Op::contains, Kind::string, operand, fold);
+            }
+        }
+    }
+    const auto loaded = content.load();
+    const std::string fillers[] = {std::string(24, '@'), std::string(24, 'A'), std::string(24, 'a'),
+                                   std::string(24, '`'), std::string(24, '\x80')};
+    size_t found = 0;
+    for (const std::string& operand : operands) {
+        for (const std::string& filler : fillers) {
+            for (size_t size = 0; size <= 24; ++size) {
+                for (size_t at = 0; at + operand.size() <= size; ++at) {
+                    std::string value = filler.substr(0, size);
+                    for (const bool upper : {false, true}) {
+                        std::string needle = operand;
+                        for (char& ch : needle) {
+                            if (upper && ch >= 'a' && ch <= 'z') {
+                                ch = static_cast<char>(ch - 'a' + 'A');
+                            }
+                        }
+                        value.replace(at, needle.size(), needle);
+                        Event e = event();
+                        e.inputs[kBytes].bytes = value;
+                        e.inputs[kString].bytes = has_nul(value) ? "" : value;
+                        found += match(*loaded, e).instances.size();
+                    }
+                }
+                Event e = event();
+                e.inputs[kBytes].bytes = filler.substr(0, size);
+                e.inputs[kString].bytes = filler.substr(0, size);
+                CHECK(match(*loaded, e).instances.size() <= 3);
+            }
+        }
+    }
+    CHECK(found > 1000);
+}
+
+TEST_CASE("a glob of stars and literal bytes agrees with the reference on every short value") {
+    // Such globs take a direct path (runs found in order, leftmost first);
+    // these patterns hold runs that overlap, repeat and straddle each other,
+    // and every value over the alphabet up to six bytes is tried in both
+    // cases, so a run taken too early or too late, or a prefix and suffix
+    // that overlap, would show.
+    const std::vector<std::string> patterns = {"",      "*",       "**",      "a",       "*a",
+                                               "a*",    "*a*",     "ab*",     "*ba",     "a*a",
+                                               "*aa*",  "*ab*ba*", "a*b*a",   "*a*a*a",  "ab*ab",
+                                               "*abA*", "x**a*",   "*b*b*b*", "aba*aba", "*a?b*"};
+    Content content;
+    uint32_t id = 1;
+    for (const std::string& pattern : patterns) {
+        for (const bool fold : {false, true}) {
+            content.instance(id++);
+            content.writer.add_bytes(place(kString), Op::glob, Kind::string, pattern, fold);
+        }
+    }
+    const auto loaded = content.load();
+    const std::string alphabet = "abAx";
+    size_t found = 0;
+    size_t values = 0;
+    for (size_t size = 0; size <= 6; ++size) {
+        size_t combinations = 1;
+        for (size_t i = 0; i < size; ++i) {
+            combinations *= alphabet.size();
+        }
+        for (size_t c = 0; c < combinations; ++c) {
+            std::string value;
+            for (size_t i = 0, rest = c; i < size; ++i, rest /= alphabet.size()) {
+                value += alphabet[rest % alphabet.size()];
+            }
+            Event e = event();
+            e.inputs[kString].bytes = value;
+            found += match(*loaded, e).instances.size();
+            ++values;
+        }
+    }
+    CHECK(values == 5461);
+    CHECK(found > 10000);
+}

@@ -9,6 +9,7 @@
 #include "ringward/match.h"
 
 #include "ringward/core/contract.hpp"
+#include "ringward/core/endian.hpp"
 #include "ringward/core/match_index.hpp"
 #include "ringward/core/regex_program.hpp"
 #include "ringward/format.hpp"
@@ -223,27 +224,59 @@ int order(Bytes a, Bytes b, bool fold, uint64_t& steps) noexcept {
     return a.size < b.size ? -1 : (a.size > b.size ? 1 : 0);
 }
 
-// Knuth-Morris-Pratt over the caller's scratch (the plan sized it for the
-// longest operand): border[i] is the length of the longest proper border of
-// operand[0, i].
-bool contains(Bytes value, Bytes operand, bool fold, State& s) noexcept {
-    const uint32_t k = operand.size;
-    const uint32_t n = value.size;
-    if (k == 0) {
-        return true;
+// The first i in [from, n) where value[i] folds to `first` (an operand's
+// folded first byte), or n; one step per byte passed over, as a byte loop
+// counts them. Eight bytes a word: with `fold` and a letter, bit 5 set in
+// every byte makes both cases the lower one (and only they become it); the
+// zero-byte test then flags the first equal byte exactly (its borrow can
+// flag only bytes after a true one).
+uint32_t skip_to(const uint8_t* value, uint32_t from, uint32_t n, uint8_t first, bool fold,
+                 uint64_t& steps) noexcept {
+    constexpr uint64_t kOnes = 0x0101010101010101ull;
+    const uint64_t case_bits = fold && first >= 'a' && first <= 'z' ? kOnes * 0x20 : 0;
+    const uint64_t pattern = kOnes * first;
+    uint32_t i = from;
+    for (; n - i >= 8; i += 8) {
+        const uint64_t x = (core::load_u64(value + i) | case_bits) ^ pattern;
+        const uint64_t zero = (x - kOnes) & ~x & (kOnes * 0x80);
+        if (zero != 0) {
+            i += static_cast<uint32_t>(__builtin_ctzll(zero)) / 8;
+            steps += i - from;
+            return i;
+        }
     }
-    if (k > n) {
-        return false;
+    for (; i < n && folded(value[i], fold) != first; ++i) {
+    }
+    steps += i - from;
+    return i;
+}
+
+constexpr uint32_t kNotFound = ~uint32_t{0};
+
+// Where the leftmost occurrence of the operand (k >= 1 bytes) in
+// value[from, to) ends, or kNotFound. Knuth-Morris-Pratt over the caller's
+// scratch (the plan sized it for the longest operand): border[i] is the
+// length of the longest proper border of operand[0, i]. Where no byte of
+// the operand is matched, skip_to() passes over the bytes that cannot start
+// it. At most 2k + 2 (to - from) steps.
+uint32_t find(Bytes value, uint32_t from, uint32_t to, Bytes operand, bool fold,
+              State& s) noexcept {
+    const uint32_t k = operand.size;
+    if (k > to - from) {
+        return kNotFound;
     }
     if (k > s.scratch_words) {
         core::invariant_broken();
     }
     uint64_t* border = s.scratch;
     const auto at = [&](const uint8_t* bytes, uint64_t i) { return folded(bytes[i], fold); };
+    // Counted here and added once: the border table's stores would
+    // otherwise make the compiler store the count on every iteration.
+    uint64_t steps = 0;
     border[0] = 0;
     uint64_t length = 0;
     for (uint32_t i = 1; i < k;) {
-        ++s.steps;
+        ++steps;
         if (at(operand.data, i) == at(operand.data, length)) {
             border[i++] = ++length;
         } else if (length > 0) {
@@ -252,13 +285,22 @@ bool contains(Bytes value, Bytes operand, bool fold, State& s) noexcept {
             border[i++] = 0;
         }
     }
+    const uint8_t first = at(operand.data, 0);
     uint64_t matched = 0;
-    for (uint32_t i = 0; i < n;) {
-        ++s.steps;
+    uint32_t found = kNotFound;
+    for (uint32_t i = from; i < to;) {
+        if (matched == 0) {
+            i = skip_to(value.data, i, to, first, fold, steps);
+            if (to - i < k) {
+                break;  // too few bytes left to hold the operand
+            }
+        }
+        ++steps;
         if (at(value.data, i) == at(operand.data, matched)) {
             ++i;
             if (++matched == k) {
-                return true;
+                found = i;
+                break;
             }
         } else if (matched > 0) {
             matched = border[matched - 1];
@@ -266,7 +308,12 @@ bool contains(Bytes value, Bytes operand, bool fold, State& s) noexcept {
             ++i;
         }
     }
-    return false;
+    s.steps += steps;
+    return found;
+}
+
+bool contains(Bytes value, Bytes operand, bool fold, State& s) noexcept {
+    return operand.size == 0 || find(value, 0, value.size, operand, fold, s) != kNotFound;
 }
 
 // ---------------------------------------------------------------------------
@@ -343,10 +390,14 @@ uint32_t class_end(const uint8_t* p, uint32_t m, uint32_t j) noexcept {
 // closed, no trailing '\'. A pattern that is not matches nothing (content
 // that validate refused cannot reach an agent through `sign`; this keeps the
 // meaning defined anyway). One step per pattern byte.
-bool glob_well_formed(const uint8_t* p, uint32_t m, uint64_t& steps) noexcept {
+bool glob_well_formed(const uint8_t* p, uint32_t m, bool* stars_only, uint64_t& steps) noexcept {
     uint32_t j = 0;
+    *stars_only = true;
     while (j < m) {
         uint32_t next = j + 1;
+        if (p[j] == '?' || p[j] == '\\' || p[j] == '[') {
+            *stars_only = false;
+        }
         if (p[j] == '\\') {
             if (m - j == 1) {
                 steps += 1;
@@ -419,19 +470,83 @@ void set_bit(uint64_t* list, uint32_t bit) noexcept {
 // positions, advanced over the value's bytes with one bitset of live states
 // per position (modulo 5), so the work is O((n + 1) x m) whatever the
 // pattern: no backtracking, nothing exponential.
+// The end of the run of literal bytes at p[j]: the next '*' before `to`, or
+// `to`; one step per byte passed.
+uint32_t run_end(const uint8_t* p, uint32_t j, uint32_t to, uint64_t& steps) noexcept {
+    uint32_t i = j;
+    while (i < to && p[i] != '*') {
+        ++i;
+    }
+    steps += i - j + 1;
+    return i;
+}
+
+// A glob of literal bytes and stars only, as most are: what the NFA below
+// computes (its '*' passes over single bytes, so a run of literal bytes may
+// match anywhere), found directly. The run before the first star is a
+// prefix, the run after the last a suffix, and each run between them is
+// taken at its leftmost place after the one before, which never leaves less
+// room for the runs after it. Beyond the syntax check, at most 5m + 2n + 2
+// steps (2m + 2 for an empty value), within glob_cost() less its syntax
+// check: two passes over the pattern, the prefix and suffix compared, each
+// run's border table (2k) and its search (find()) over a part of the value
+// the next search does not revisit.
+bool star_glob(Bytes value, Bytes pattern, bool fold, State& s) noexcept {
+    const uint8_t* p = pattern.data;
+    const uint32_t m = pattern.size;
+    const uint32_t n = value.size;
+    const uint32_t head = run_end(p, 0, m, s.steps);
+    if (head == m) {
+        return n == m && same(value.data, p, m, fold, s.steps);
+    }
+    if (head > n || !same(value.data, p, head, fold, s.steps)) {
+        return false;
+    }
+    // p[head] is a star, so the search back from the end stops after it.
+    uint32_t last = m;
+    while (p[last - 1] != '*') {
+        --last;
+    }
+    s.steps += m - last + 1;
+    const uint32_t tail = m - last;
+    if (n - head < tail || !same(value.data + (n - tail), p + last, tail, fold, s.steps)) {
+        return false;
+    }
+    const uint32_t end = n - tail;
+    uint32_t at = head;
+    for (uint32_t j = head + 1; j < last;) {
+        const uint32_t stop = run_end(p, j, last, s.steps);
+        if (stop > j) {
+            at = find(value, at, end, Bytes{p + j, stop - j}, fold, s);
+            if (at == kNotFound) {
+                return false;
+            }
+        }
+        j = stop + 1;
+    }
+    return true;
+}
+
 bool glob(Bytes value, Bytes pattern, bool fold, State& s) noexcept {
     const uint8_t* p = pattern.data;
     const uint32_t m = pattern.size;
-    if (!glob_well_formed(p, m, s.steps)) {
+    bool stars_only = false;
+    if (!glob_well_formed(p, m, &stars_only, s.steps)) {
         return false;
+    }
+    if (stars_only) {
+        return star_glob(value, pattern, fold, s);
     }
     const auto words = static_cast<uint32_t>(glob_words(m));
     if (size_t{words} * kGlobLists > s.scratch_words) {
         core::invariant_broken();  // the plan sized the scratch for every glob
     }
     uint64_t* lists = s.scratch;
+    // Counted here and added on return: the lists are u64s too, so the
+    // compiler would otherwise store the count after every write to them.
+    uint64_t steps = 0;
     __builtin_memset(lists, 0, size_t{words} * kGlobLists * 8);
-    s.steps += uint64_t{words} * kGlobLists;
+    steps += uint64_t{words} * kGlobLists;
     set_bit(lists, 0);
     const uint32_t n = value.size;
     for (uint32_t pos = 0;; ++pos) {
@@ -441,7 +556,7 @@ bool glob(Bytes value, Bytes pattern, bool fold, State& s) noexcept {
         };
         bool accepted = false;
         for (uint32_t w = 0; w < words; ++w) {
-            ++s.steps;
+            ++steps;
             uint64_t done = 0;
             for (;;) {
                 // Re-read the word: a '*' adds the state after it to the
@@ -453,7 +568,7 @@ bool glob(Bytes value, Bytes pattern, bool fold, State& s) noexcept {
                 const uint64_t bit = pending & (~pending + 1);
                 done |= bit;
                 const uint32_t j = w * 64 + static_cast<uint32_t>(__builtin_ctzll(bit));
-                ++s.steps;
+                ++steps;
                 if (j == m) {
                     accepted = accepted || pos == n;
                     continue;
@@ -473,9 +588,9 @@ bool glob(Bytes value, Bytes pattern, bool fold, State& s) noexcept {
                     set_bit(list_at(decode(value.data, n, pos).length), j + 1);
                 } else if (token == '[') {
                     const uint32_t end = class_end(p, m, j);
-                    s.steps += end - j;
+                    steps += end - j;
                     const Character c = decode(value.data, n, pos);
-                    if (class_has(p, j, end, folded_value(c.value, fold), fold, s.steps)) {
+                    if (class_has(p, j, end, folded_value(c.value, fold), fold, steps)) {
                         set_bit(list_at(c.length), end + 1);
                     }
                 } else if (token == '\\') {
@@ -488,10 +603,11 @@ bool glob(Bytes value, Bytes pattern, bool fold, State& s) noexcept {
             }
         }
         if (pos == n) {
+            s.steps += steps;
             return accepted;
         }
         __builtin_memset(current, 0, size_t{words} * 8);
-        s.steps += words;
+        steps += words;
     }
 }
 
@@ -804,7 +920,8 @@ uint64_t criterion_cost(const CriterionView& c, uint64_t n) noexcept {
 // The scratch a criterion needs, in bytes: glob's state lists, contains'
 // border table, the regex VM's thread lists.
 uint64_t operand_scratch(Op op, uint64_t k) noexcept {
-    return op == Op::glob       ? glob_scratch_bytes(k)
+    // A glob of stars and literal bytes searches its runs as contains does.
+    return op == Op::glob       ? max_of(glob_scratch_bytes(k), contains_scratch_bytes(k))
            : op == Op::contains ? contains_scratch_bytes(k)
                                 : 0;
 }
@@ -1035,16 +1152,14 @@ void run_candidates(const ringward_loaded& loaded, const index::Header& h,
     ringward_match_result& result = *out.result;
     const auto* preset = index::at<uint64_t>(h, t.preset);
     const size_t words = size_t{t.words} * index::kMaxRequired;
-    for (size_t w = 0; w < words; ++w) {
-        ++s.steps;
-        slots[w] = preset[w];
-    }
+    __builtin_memcpy(slots, preset, words * 8);
+    s.steps += words;
     index::scan(h, t, event, slots, seen, s.steps);
     const format::BlobView view = view_of(loaded);
     const auto* list = index::at<uint32_t>(h, t.instances);
     uint32_t refused = 0;
+    s.steps += t.words;
     for (uint32_t w = 0; w < t.words; ++w) {
-        ++s.steps;
         uint64_t candidates = ~uint64_t{0};
         for (uint32_t k = 0; k < index::kMaxRequired; ++k) {
             candidates &= slots[size_t{k} * t.words + w];

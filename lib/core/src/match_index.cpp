@@ -923,7 +923,10 @@ const Header* header_of(const void* memory, const ringward_loaded& loaded) noexc
 }
 
 void scan(const Header& h, const TemplateIndex& t, const ringward_event& event, uint64_t* slots,
-          uint64_t* seen, uint64_t& steps) noexcept {
+          uint64_t* seen, uint64_t& counted) noexcept {
+    // Counted here and added once: the bitsets are u64s too, so the
+    // compiler would otherwise store the count after every write to them.
+    uint64_t steps = 0;
     const auto* automata = at<Automaton>(h, t.automata);
     for (uint32_t k = 0; k < t.automaton_count; ++k) {
         const Automaton& a = automata[k];
@@ -980,6 +983,7 @@ void scan(const Header& h, const TemplateIndex& t, const ringward_event& event, 
             }
         }
     }
+    counted += steps;
 }
 
 }  // namespace ringward::match::index
