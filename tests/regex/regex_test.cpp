@@ -159,6 +159,25 @@ const Case cases[] = {
      true},  // a match can start after one
     {"(?s).", false, "\xFF", false},
     {"\\bx", false, "\xFFx", true},  // an ill-formed byte is not a word character
+    // While no thread is live, the VM passes over bytes that cannot start a
+    // match: a match just past them, after a partial one, a code point past
+    // ASCII whose lead byte a non-match shares, a class at the start (the
+    // skip is off past 16 ranges), case folding, and starts whose closure
+    // holds an assertion (no skip) or an alternative that is one.
+    {"abc", false, "xxxxxxxxxxxxxxxxababc", true},
+    {"abc", false, "xxxxxxxxxxxxxxxxababd", false},
+    {"\xC3\xA9", false, "xxxxxxxxxx\xC3\x89\xC3\xA9", true},
+    {"\xC3\xA9", false, "xxxxxxxxxx\xC3\x89\xC3", false},
+    {"[0-9]{2}z", false, "abcdefghijkl1a22z", true},
+    {"[acegikmoqsuwy02468]z", false, "bbbbbbbbbbbbbbbbbbbbbyz", true},
+    {"[acegikmoqsuwy02468]z", false, "bbbbbbbbbbbbbbbbbbbbbyb", false},
+    {"cmd", true, "xxxxxxxxxxxxxxxxC:\\CMD.EXE", true},
+    {"\\bfoo", false, "xfoo foo", true},
+    {"\\bfoo", false, "xfooxfoo", false},
+    {"q|^b", false, "bxxxxxxxx", true},
+    {"q|^b", false, "xxxxxxxxb", false},
+    {"q|b$", false, "xxxxxxxxb", true},
+    {"(?:x|\xE4\xB8\xAD)y", false, "aaaaaaaaaaaa\xE4\xB8\xADy", true},
 };
 
 std::string display(const std::string& s) {

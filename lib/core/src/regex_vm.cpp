@@ -306,11 +306,25 @@ class Vm {
 
     RegexMatch run() noexcept {
         for (size_t p = 0;; ++p) {
+            if (skip_ && idle()) {
+                // No thread is live, so only a thread started here could
+                // match: pass over the bytes none of the start's
+                // instructions can consume (one step each, where starting
+                // the threads would cost one at least).
+                const size_t from = p;
+                while (p < size_ && !may_start(input_[p])) {
+                    ++p;
+                }
+                steps_ += p - from;
+            }
             const uint32_t list = static_cast<uint32_t>(p % regex_lists);
             // Unanchored: a thread starts at every byte position, as RE2's
             // unanchored search does.
             if (add(list, p, 0)) {
                 return {true, steps_};
+            }
+            if (p == 0) {
+                learn_start(list);
             }
             if (p == size_) {
                 break;
@@ -333,6 +347,59 @@ class Vm {
 
   private:
     Instruction at(uint32_t pc) const noexcept { return load_instruction(program_.program, pc); }
+
+    const uint8_t* ranges_of(const Instruction& in) const noexcept {
+        return program_.program + regex_header_size + size_t{n_} * regex_instruction_size +
+               size_t{in.x} * regex_range_size;
+    }
+
+    // The threads a position starts (pc 0's closure) are the same at every
+    // position when the closure holds no assertion (and no match: add()
+    // returned then): the consuming instructions position 0's add() left in
+    // its list. The bytes that can begin a code point one of them consumes
+    // are noted (a superset: any lead byte for a code point past ASCII), and
+    // the run may then pass over the others while no thread is live. A
+    // class of more than kSkipRanges ranges, or an assertion, turns this
+    // off, so that learning costs no more than the thread steps of
+    // position 0 already counted.
+    static constexpr uint32_t kSkipRanges = 16;
+    void learn_start(uint32_t list) noexcept {
+        skip_ = !saw_assertion_;
+        const uint16_t* threads = dense_ + size_t{list} * n_;
+        for (uint32_t i = 0; i < count_[list] && skip_; ++i) {
+            const Instruction in = at(threads[i]);
+            if (in.op == static_cast<uint8_t>(RegexOp::chr)) {
+                note_start(in.x, in.x);
+                continue;
+            }
+            skip_ = in.a <= kSkipRanges;
+            const uint8_t* ranges = ranges_of(in);
+            for (uint32_t j = 0; j < in.a && skip_; ++j) {
+                note_start(load_u32(ranges + size_t{j} * regex_range_size),
+                           load_u32(ranges + size_t{j} * regex_range_size + 4));
+            }
+        }
+    }
+    void note_start(uint32_t first, uint32_t last) noexcept {
+        for (uint32_t c = first; c <= last && c < 0x80; ++c) {
+            first_bytes_[c / 64] |= uint64_t{1} << (c % 64);
+        }
+        if (last >= 0x80) {
+            // Every lead byte of a well-formed sequence (decode() gives an
+            // ill-formed byte no code point, so no thread consumes it).
+            for (uint32_t b = 0xC2; b <= 0xF4; ++b) {
+                first_bytes_[b / 64] |= uint64_t{1} << (b % 64);
+            }
+        }
+    }
+    bool may_start(uint8_t b) const noexcept { return (first_bytes_[b / 64] >> (b % 64) & 1) != 0; }
+    bool idle() const noexcept {
+        uint32_t live = 0;
+        for (uint32_t l = 0; l < regex_lists; ++l) {
+            live |= count_[l];
+        }
+        return live == 0;
+    }
 
     bool consumes(uint32_t pc, uint32_t c) const noexcept {
         const Instruction in = at(pc);
@@ -408,6 +475,7 @@ class Vm {
                     visit(list, q, in.a, depth);
                     break;
                 case RegexOp::assertion:
+                    saw_assertion_ = true;
                     if (holds(in.kind, q)) {
                         visit(list, q, pc + 1, depth);
                     }
@@ -430,6 +498,11 @@ class Vm {
     uint16_t* dense_ = nullptr;
     uint16_t* stack_ = nullptr;
     uint64_t steps_ = 0;
+    // learn_start()'s: whether the run may pass over bytes, and which bytes
+    // may start a match.
+    bool skip_ = false;
+    bool saw_assertion_ = false;
+    uint64_t first_bytes_[4] = {};
 };
 
 }  // namespace
