@@ -2,6 +2,7 @@
 // parses, dispatches, and maps CLI11's exceptions (the only ones in the
 // program) to exit codes.
 #include <cstdio>
+#include <string_view>
 #include <vector>
 
 #include "common.hpp"
@@ -19,22 +20,41 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough(false);
 
-    std::vector<std::pair<CLI::App*, Runner>> commands;
-    const auto add = [&](Runner (*adder)(CLI::App&)) {
-        const size_t before = app.get_subcommands({}).size();
-        Runner run = adder(app);
-        commands.emplace_back(app.get_subcommands({}).at(before), std::move(run));
+    // The subcommands, each with the function that builds it. Building all
+    // ten is most of a short command's start-up, so when the first argument
+    // names one, only that one is built; for --version none; otherwise
+    // (--help, nothing, a typo) all, so that help and errors list them all.
+    struct Command {
+        std::string_view name;
+        Runner (*adder)(CLI::App&);
     };
-    add(add_compile);
-    add(add_inspect);
-    add(add_validate);
-    add(add_test);
-    add(add_match);
-    add(add_keygen);
-    add(add_sign);
-    add(add_verify);
-    add(add_store);
-    add(add_import);
+    static constexpr Command kCommands[] = {
+        {"compile", add_compile}, {"inspect", add_inspect}, {"validate", add_validate},
+        {"test", add_test},       {"match", add_match},     {"keygen", add_keygen},
+        {"sign", add_sign},       {"verify", add_verify},   {"store", add_store},
+        {"import", add_import},
+    };
+    const std::string_view first = argc > 1 ? argv[1] : "";
+    bool named = false;
+    for (const Command& c : kCommands) {
+        named = named || first == c.name;
+    }
+    std::vector<std::pair<CLI::App*, Runner>> commands;
+    for (const Command& c : kCommands) {
+        if (first == "--version" || (named && first != c.name)) {
+            continue;
+        }
+        const size_t before = app.get_subcommands({}).size();
+        Runner run = c.adder(app);
+        CLI::App* command = app.get_subcommands({}).at(before);
+        if (command->get_name() != c.name) {
+            std::fprintf(stderr, "ringward: internal error: subcommand %s is listed as %.*s\n",
+                         command->get_name().c_str(), static_cast<int>(c.name.size()),
+                         c.name.data());
+            return kExitUsage;
+        }
+        commands.emplace_back(command, std::move(run));
+    }
 
     try {
         app.parse(argc, argv);
