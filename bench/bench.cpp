@@ -480,7 +480,6 @@ SizeResult measure(const Setup& setup, double mib) {
     const std::string tiny_path = (fs::path(setup.work) / "tiny.rwc").string();
     auto baseline = validate_args;
     baseline.push_back(tiny_path);
-    result.baseline_rss_kib = time_process(1, baseline).max_rss_kib;
 
     // Signing and verifying as whole processes, beside minisign on the same
     // blob; both with unencrypted secret keys, so no password hashing is
@@ -517,8 +516,13 @@ SizeResult measure(const Setup& setup, double mib) {
                                                   signed_path};
     std::vector<double> validate_runs, minisign_sign_runs, peers_runs, sign_runs,
         minisign_verify_runs, verify_runs;
-    std::vector<double> validate_rss, sign_rss;
+    // The baselines too are medians of runs taken in turn with the others:
+    // one run's peak RSS moves by hundreds of KiB (page-cache fault-around
+    // of the binary's pages), as much as a 1 MiB envelope.
+    std::vector<double> validate_rss, sign_rss, baseline_rss, sign_baseline_rss;
     for (int i = 0; i < process_reps; ++i) {
+        baseline_rss.push_back(static_cast<double>(time_process(1, baseline).max_rss_kib));
+        sign_baseline_rss.push_back(static_cast<double>(time_process(1, sign_tiny).max_rss_kib));
         const ProcessTiming v = time_process(1, with_blob);
         const ProcessTiming m = time_process(1, minisign_sign_args);
         const ProcessTiming sg = time_process(1, sign_args);
@@ -533,7 +537,8 @@ SizeResult measure(const Setup& setup, double mib) {
     }
     result.validate_rss_kib = static_cast<long>(timing_of(validate_rss).median);
     result.sign_rss_kib = static_cast<long>(timing_of(sign_rss).median);
-    result.sign_baseline_rss_kib = time_process(1, sign_tiny).max_rss_kib;
+    result.baseline_rss_kib = static_cast<long>(timing_of(baseline_rss).median);
+    result.sign_baseline_rss_kib = static_cast<long>(timing_of(sign_baseline_rss).median);
     result.rows.push_back({"validate (process)", timing_of(validate_runs), "", 0});
     result.rows.push_back({"minisign -S", timing_of(minisign_sign_runs), "", 0});
     result.rows.push_back({"minisign -S + validate", timing_of(peers_runs), "", 0});
