@@ -261,6 +261,9 @@ class Validator {
     const Build* end_build_ = nullptr;
     std::unordered_map<std::string, RegexVerdict> regexes_;
     std::unordered_map<uint64_t, uint32_t> fingerprints_;
+    // check_fields()'s, per instance: which fields a group-0 criterion
+    // constrains (kept to spare an allocation per instance).
+    std::vector<bool> constrained_;
 };
 
 void Validator::check_header() {
@@ -653,7 +656,8 @@ void Validator::check_fields(uint32_t i, const format::InstanceView& instance, c
                         instance.id(), instance.field_count(), tt.name, tt.version, fields),
             i, instance, "compile the content again against this registry");
     }
-    std::vector<bool> constrained(fields, false);
+    std::vector<bool>& constrained = constrained_;
+    constrained.assign(fields, false);
     for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
         const format::CriterionView c = instance.criterion(k);
         const uint32_t f = c.field_index();
@@ -718,22 +722,50 @@ void Validator::check_fields(uint32_t i, const format::InstanceView& instance, c
     }
 }
 
+// splitmix64's finalizer: every input bit moves every output bit.
+uint64_t mixed(uint64_t x) {
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+// `bytes` folded into h eight at a time with one multiply each, its length
+// with its last word (so that "ab" + "c" and "a" + "bc" differ); mixed()
+// once over the whole. A fingerprint, not a defence: a collision only
+// means two instances are compared byte for byte.
+uint64_t fold_word(uint64_t h, uint64_t word) {
+    h ^= word;
+    return ((h << 23) | (h >> 41)) * 0x9e3779b97f4a7c15ull;
+}
+uint64_t fold_bytes(uint64_t h, const uint8_t* bytes, size_t size) {
+    size_t i = 0;
+    for (; size - i >= 8; i += 8) {
+        uint64_t word;
+        std::memcpy(&word, bytes + i, 8);
+        h = fold_word(h, word);
+    }
+    uint64_t last = 0;
+    if (size > i) {
+        std::memcpy(&last, bytes + i, size - i);
+    }
+    return fold_word(h, last ^ (uint64_t{size} << 56));
+}
+
 // Two instances with the same template type, rule and criteria, under
 // different ids, are almost always a copy-paste slip.
 void Validator::check_duplicate(uint32_t i, const format::InstanceView& instance) {
-    const std::hash<std::string_view> hash;
     uint64_t fingerprint = type_key(instance.template_type_id(), instance.template_type_version());
-    fingerprint = fingerprint * 31 + instance.rule_id();
+    fingerprint = mixed(fingerprint ^ instance.rule_id());
     for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
         const format::CriterionView c = instance.criterion(k);
         const uint8_t* record = view_.data() + c.record_offset();
         // Everything but the pool offsets, which differ between copies.
-        uint64_t h = hash(std::string_view(reinterpret_cast<const char*>(record), 8));
-        h = h * 31 + hash(std::string_view(reinterpret_cast<const char*>(record) + 24, 24));
-        h = h * 31 + hash(as_view(c.name()));
-        h = h * 31 + hash(as_view(c.data()));
-        fingerprint = fingerprint * 1099511628211ull ^ h;
+        fingerprint = fold_bytes(fingerprint, record, 8);
+        fingerprint = fold_bytes(fingerprint, record + 24, 24);
+        fingerprint = fold_bytes(fingerprint, c.name().data, c.name().size);
+        fingerprint = fold_bytes(fingerprint, c.data().data, c.data().size);
     }
+    fingerprint = mixed(fingerprint);
     const auto [it, fresh] = fingerprints_.emplace(fingerprint, i);
     if (fresh) {
         return;
@@ -797,6 +829,7 @@ void Validator::check_instance(uint32_t i) {
 
 void Validator::run() {
     check_header();
+    fingerprints_.reserve(view_.instance_count());
     for (uint32_t i = 0; i < view_.instance_count(); ++i) {
         check_instance(i);
     }
