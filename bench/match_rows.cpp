@@ -239,26 +239,35 @@ bool write_section(const std::string& path, const std::string& body,
 // the fastest pass.
 using PerEvent = Timing;  // nanoseconds per event
 
+// One pass: the events `rounds` times over, in nanoseconds per event.
+template <typename Run>
+double pass_ns(size_t count, size_t rounds, const Run& run) {
+    const auto start = Clock::now();
+    for (size_t r = 0; r < rounds; ++r) {
+        for (size_t i = 0; i < count; ++i) {
+            run(i);
+        }
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return seconds * 1e9 / static_cast<double>(rounds * count);
+}
+// How many rounds make a pass of about 50 ms, from one round's time.
+size_t rounds_for(size_t count, double once_ns) {
+    const double once = once_ns * static_cast<double>(count) * 1e-9;
+    return static_cast<size_t>(std::max(1.0, 0.05 / std::max(once, 1e-9)));
+}
+
 template <typename Run>
 PerEvent time_events(size_t count, int reps, const Run& run) {
-    const auto pass = [&](size_t rounds) {
-        const auto start = Clock::now();
-        for (size_t r = 0; r < rounds; ++r) {
-            for (size_t i = 0; i < count; ++i) {
-                run(i);
-            }
-        }
-        return std::chrono::duration<double>(Clock::now() - start).count();
-    };
     // A first pass long enough counts as one.
-    const double once = pass(1);
-    const auto rounds = static_cast<size_t>(std::max(1.0, 0.05 / std::max(once, 1e-9)));
+    const double once = pass_ns(count, 1, run);
+    const size_t rounds = rounds_for(count, once);
     std::vector<double> ns;
     if (rounds == 1) {
-        ns.push_back(once * 1e9 / static_cast<double>(count));
+        ns.push_back(once);
     }
     while (ns.size() < static_cast<size_t>(reps)) {
-        ns.push_back(pass(rounds) * 1e9 / static_cast<double>(rounds * count));
+        ns.push_back(pass_ns(count, rounds, run));
     }
     return timing_of(std::move(ns));
 }
@@ -274,28 +283,14 @@ struct Paired {
 };
 template <typename RunA, typename RunB>
 Paired time_paired(size_t count, int reps, const RunA& run_a, const RunB& run_b) {
-    const auto pass = [&](const auto& run, size_t rounds) {
-        const auto start = Clock::now();
-        for (size_t r = 0; r < rounds; ++r) {
-            for (size_t i = 0; i < count; ++i) {
-                run(i);
-            }
-        }
-        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        return seconds * 1e9 / static_cast<double>(rounds * count);
-    };
-    const auto rounds_for = [&](const auto& run) {
-        const double once = pass(run, 1) * static_cast<double>(count) * 1e-9;
-        return static_cast<size_t>(std::max(1.0, 0.05 / std::max(once, 1e-9)));
-    };
-    const size_t rounds_a = rounds_for(run_a);
-    const size_t rounds_b = rounds_for(run_b);
+    const size_t rounds_a = rounds_for(count, pass_ns(count, 1, run_a));
+    const size_t rounds_b = rounds_for(count, pass_ns(count, 1, run_b));
     std::vector<double> a;
     std::vector<double> b;
     std::vector<double> ratio;
     for (int r = 0; r < reps; ++r) {
-        a.push_back(pass(run_a, rounds_a));
-        b.push_back(pass(run_b, rounds_b));
+        a.push_back(pass_ns(count, rounds_a, run_a));
+        b.push_back(pass_ns(count, rounds_b, run_b));
         ratio.push_back(a.back() / b.back());
     }
     return Paired{timing_of(std::move(a)), timing_of(std::move(b)), timing_of(std::move(ratio))};

@@ -466,10 +466,6 @@ void set_bit(uint64_t* list, uint32_t bit) noexcept {
     list[bit / 64] |= uint64_t{1} << (bit % 64);
 }
 
-// The whole value matches the pattern: an NFA whose states are pattern
-// positions, advanced over the value's bytes with one bitset of live states
-// per position (modulo 5), so the work is O((n + 1) x m) whatever the
-// pattern: no backtracking, nothing exponential.
 // The end of the run of literal bytes at p[j]: the next '*' before `to`, or
 // `to`; one step per byte passed.
 uint32_t run_end(const uint8_t* p, uint32_t j, uint32_t to, uint64_t& steps) noexcept {
@@ -527,6 +523,11 @@ bool star_glob(Bytes value, Bytes pattern, bool fold, State& s) noexcept {
     return true;
 }
 
+// The whole value matches the pattern: an NFA whose states are pattern
+// positions, advanced over the value's bytes with one bitset of live states
+// per position (modulo 5), so the work is O((n + 1) x m) whatever the
+// pattern: no backtracking, nothing exponential. A pattern of literal bytes
+// and stars only goes to star_glob() instead, with the same result.
 bool glob(Bytes value, Bytes pattern, bool fold, State& s) noexcept {
     const uint8_t* p = pattern.data;
     const uint32_t m = pattern.size;

@@ -407,9 +407,7 @@ class Vm {
             return c == in.x;
         }
         // A class: binary search for the first range whose last is >= c.
-        const uint8_t* ranges = program_.program + regex_header_size +
-                                size_t{n_} * regex_instruction_size +
-                                size_t{in.x} * regex_range_size;
+        const uint8_t* ranges = ranges_of(in);
         uint32_t lo = 0;
         uint32_t hi = in.a;
         while (lo < hi) {

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "ringward/core/contract.hpp"
+#include "ringward/core/endian.hpp"
 #include "ringward/json_writer.hpp"
 #include "schema/content_source.hpp"
 #include "validate/glob.hpp"
@@ -740,9 +741,7 @@ uint64_t fold_word(uint64_t h, uint64_t word) {
 uint64_t fold_bytes(uint64_t h, const uint8_t* bytes, size_t size) {
     size_t i = 0;
     for (; size - i >= 8; i += 8) {
-        uint64_t word;
-        std::memcpy(&word, bytes + i, 8);
-        h = fold_word(h, word);
+        h = fold_word(h, core::load_u64(bytes + i));
     }
     uint64_t last = 0;
     if (size > i) {
