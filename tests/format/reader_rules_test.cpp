@@ -248,6 +248,58 @@ TEST_CASE("when several rules break, the first in the spec's order is reported")
     }
 }
 
+// The NUL search reads eight bytes at a time and the last word of a text
+// overlaps the one before it: a NUL at any byte of any text, of any length
+// and alignment, is reported at that byte; a zero beside a text (its
+// padding) is not one.
+TEST_CASE("a NUL at any byte of a name or a text value is found at that byte") {
+    const BlobBytes fixture_blob = fixture();
+    ringward::format::BlobView view;
+    REQUIRE(ringward::format::read_blob(fixture_blob.bytes.data(), fixture_blob.bytes.size(),
+                                        Limits{}, &view)
+                .ok());
+    using ringward::format::Bytes;
+    using ringward::format::Kind;
+    std::vector<Bytes> texts;
+    for (uint32_t i = 0; i < view.instance_count(); ++i) {
+        const auto instance = view.instance(i);
+        for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
+            const auto c = instance.criterion(k);
+            texts.push_back(c.name());
+            const bool text = c.kind() == Kind::string || c.kind() == Kind::enumeration;
+            if (c.is_field_ref()) {
+                texts.push_back(c.data());
+            } else if (text && c.data().size > 0 && c.value_count() >= 2) {
+                auto cursor = c.byte_members();
+                Bytes member;
+                while (cursor.next(&member)) {
+                    texts.push_back(member);
+                }
+            } else if (text && c.data().size > 0) {
+                texts.push_back(c.data());
+            }
+        }
+    }
+    std::set<uint32_t> lengths;
+    uint32_t bytes_tried = 0;
+    for (const Bytes& t : texts) {
+        lengths.insert(t.size);
+        const auto at = static_cast<uint32_t>(t.data - fixture_blob.bytes.data());
+        for (uint32_t i = 0; i < t.size; ++i) {
+            BlobBytes blob = fixture_blob;
+            blob.put8(at + i, 0);
+            check_refused(blob, Limits{}, ReadError::text_nul, at + i);
+            ++bytes_tried;
+        }
+    }
+    // Short and long texts, and lengths that are not a multiple of 8.
+    CHECK(*lengths.begin() < 8);
+    CHECK(*lengths.rbegin() > 16);
+    CHECK(std::any_of(lengths.begin(), lengths.end(),
+                      [](uint32_t n) { return n > 8 && n % 8 != 0; }));
+    CHECK(bytes_tried > 100);
+}
+
 TEST_CASE("empty input is a truncated header at offset 0") {
     ringward::format::BlobView view;
     const ReadResult result = ringward::format::read_blob(nullptr, 0, Limits{}, &view);

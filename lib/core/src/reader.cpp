@@ -91,7 +91,8 @@ class Reader {
                                                uint32_t* item_offset, uint32_t* item_length);
     bool check_zero(uint64_t from, uint64_t to, ReadError error);
     bool read_regex_program();
-    bool check_no_nul(uint64_t from, uint64_t length);
+    [[gnu::always_inline]] bool check_no_nul(uint64_t from, uint64_t length);
+    [[gnu::cold, gnu::noinline]] bool locate_nul(uint64_t from, uint64_t length);
     [[gnu::always_inline]] bool read_inline(uint32_t record, const Encoding& e);
     [[gnu::always_inline]] bool check_ip(const uint8_t* address, uint8_t prefix, uint64_t offset);
     [[gnu::cold, gnu::noinline]] bool locate_host_bits(const uint8_t* address, uint8_t prefix,
@@ -137,19 +138,43 @@ bool Reader::check_zero(uint64_t from, uint64_t to, ReadError error) {
 // Names and string and enum values hold no NUL (docs/format.md, "Text"): a
 // name grown into its zero padding ("i" read as "i\0\0") would otherwise be
 // a second encoding of one name, and a C interpreter that stops at a NUL
-// would match something other than what was validated. Eight bytes at a
-// time; the byte search runs only to locate the NUL.
-bool Reader::check_no_nul(uint64_t from, uint64_t length) {
+// would match something other than what was validated.
+//
+// Eight bytes at a time, with no branch per word: the zero-byte tests of the
+// words are ORed. A text of up to 16 bytes is two words, their bytes past
+// the text set to 0xff, when 16 bytes of the blob are there to load; no loop,
+// so no loop exit to mispredict (most names and many values are this short).
+// A longer one is read in words, the last of them the word that ends where
+// the text ends (overlapping the one before). The byte search runs only to
+// locate a NUL, or for a short text in the blob's last 16 bytes.
+inline bool Reader::check_no_nul(uint64_t from, uint64_t length) {
     constexpr uint64_t kLow = 0x0101010101010101ull;
     constexpr uint64_t kHigh = 0x8080808080808080ull;
-    uint64_t i = 0;
-    for (; length - i >= 8; i += 8) {
-        const uint64_t word = load_u64(data_ + from + i);
-        if (((word - kLow) & ~word & kHigh) != 0) {
-            break;
+    const auto zero_bytes = [](uint64_t word) { return (word - kLow) & ~word & kHigh; };
+    // A word's bytes from n (0 to 8) on, set.
+    const auto past = [](uint64_t n) { return n >= 8 ? 0 : ~uint64_t{0} << (8 * n); };
+    const uint8_t* text = data_ + from;
+    uint64_t found = 0;
+    if (length <= 16 && size_ - from >= 16) {
+        const uint64_t first = length < 8 ? length : 8;
+        found = zero_bytes(load_u64(text) | past(first)) |
+                zero_bytes(load_u64(text + 8) | past(length - first));
+    } else if (length > 16) {
+        for (uint64_t i = 0; length - i > 8; i += 8) {
+            found |= zero_bytes(load_u64(text + i));
         }
+        found |= zero_bytes(load_u64(text + length - 8));
+    } else {
+        found = 1;
     }
-    for (; i < length; ++i) {
+    if (__builtin_expect(found == 0, 1)) {
+        return true;
+    }
+    return locate_nul(from, length);
+}
+
+bool Reader::locate_nul(uint64_t from, uint64_t length) {
+    for (uint64_t i = 0; i < length; ++i) {
         if (data_[from + i] == 0) {
             return fail(ReadError::text_nul, from + i);
         }
