@@ -228,3 +228,72 @@ TEST_CASE("regex verifier: a mutated compiled program is refused or runs within 
     }
     CHECK(refused > compiled.program.size());  // most mutations break a rule
 }
+
+// Reachability is decided in the pass that checks each instruction and, only
+// when an edge back to an instruction the pass has left behind reaches it
+// first, by further sweeps; then word by word over the reached bitset.
+TEST_CASE("regex verifier: reachability over backward edges and across words of the bitset") {
+    const auto verify = [](const std::vector<Inst>& code) {
+        const std::vector<uint8_t> program = build(code, {});
+        return core::verify_regex(program.data(), program.size());
+    };
+    const auto chain = [](uint32_t n) {
+        std::vector<Inst> code(n, Inst{RegexOp::chr, 0, 0, 'a'});
+        code.back() = {RegexOp::match, 0, 0, 0};
+        return code;
+    };
+    SECTION("reached only through a jump back to one not yet reached") {
+        const std::vector<Inst> code = {
+            {RegexOp::jmp, 0, 0, 3},    // 0
+            {RegexOp::chr, 0, 0, 'a'},  // 1: reached from 3, after the pass left it
+            {RegexOp::jmp, 0, 0, 4},    // 2
+            {RegexOp::jmp, 0, 0, 1},    // 3
+            {RegexOp::match, 0, 0, 0},  // 4: reached only through 1 and 2
+        };
+        CHECK(verify(code).error == RegexVerifyError::ok);
+    }
+    SECTION("the match reached only after a later sweep") {
+        const std::vector<Inst> code = {
+            {RegexOp::split, 0, 3, 2},  // 0
+            {RegexOp::match, 0, 0, 0},  // 1
+            {RegexOp::jmp, 0, 0, 1},    // 2
+            {RegexOp::chr, 0, 0, 'b'},  // 3
+            {RegexOp::jmp, 0, 0, 2},    // 4
+        };
+        CHECK(verify(code).error == RegexVerifyError::ok);
+    }
+    SECTION("chains that fill one, two and part of three words") {
+        for (uint32_t n : {1u, 63u, 64u, 65u, 128u, 129u, 4096u}) {
+            INFO(n);
+            CHECK(verify(chain(n)).error == RegexVerifyError::ok);
+        }
+    }
+    SECTION("the first unreachable instruction, in any word") {
+        for (uint32_t skipped : {1u, 62u, 63u, 64u, 100u, 127u, 128u}) {
+            INFO(skipped);
+            std::vector<Inst> code = chain(131);
+            code[skipped - 1] = {RegexOp::jmp, 0, 0, skipped + 2};
+            const auto result = verify(code);
+            CHECK(result.error == RegexVerifyError::unreachable_instruction);
+            CHECK(result.offset == 16 + 8 * size_t{skipped});
+        }
+    }
+    SECTION("an unreachable instruction is reported before a missing match") {
+        const std::vector<Inst> code = {
+            {RegexOp::jmp, 0, 0, 0},
+            {RegexOp::jmp, 0, 0, 1},
+        };
+        const auto result = verify(code);
+        CHECK(result.error == RegexVerifyError::unreachable_instruction);
+        CHECK(result.offset == 24);
+    }
+    SECTION("a match that cannot be reached is unreachable, not missing") {
+        const std::vector<Inst> code = {
+            {RegexOp::jmp, 0, 0, 0},
+            {RegexOp::match, 0, 0, 0},
+        };
+        const auto result = verify(code);
+        CHECK(result.error == RegexVerifyError::unreachable_instruction);
+        CHECK(result.offset == 24);
+    }
+}

@@ -82,11 +82,36 @@ RegexVerifyResult verify_regex(const uint8_t* program, size_t size) noexcept {
         return fail(RegexVerifyError::size_mismatch, size < expected ? size : expected);
     }
 
+    // Reachability from instruction 0. Unreachable instructions are refused:
+    // the compiler never emits one, so one is a sign of a program that was
+    // not made by it, and bytes no check would ever exercise at run time are
+    // bytes a reviewer cannot reason about. A bitset instead of a worklist
+    // keeps the memory fixed (512 bytes). The pass that checks each
+    // instruction also marks the successors of each reached one; only an
+    // edge back to an instruction the pass has left behind, reaching it
+    // first, needs the sweeps after it.
+    uint64_t reached[max_regex_instructions_incl / 64];
+    const uint32_t words = (n + 63) / 64;
+    for (uint32_t w = 0; w < words; ++w) {
+        reached[w] = 0;
+    }
+    reached[0] = 1;
+    const auto is_reached = [&](uint32_t pc) { return (reached[pc / 64] >> (pc % 64) & 1) != 0; };
+    // Marks s reached; true when it was not and the pass at pc has left it.
+    const auto reach = [&](uint32_t s, uint32_t pc) {
+        const uint64_t bit = uint64_t{1} << (s % 64);
+        const bool behind = (reached[s / 64] & bit) == 0 && s <= pc;
+        reached[s / 64] |= bit;
+        return behind;
+    };
+    bool sweep = false;
+    bool has_match = false;
     uint32_t next_range = 0;
     for (uint32_t pc = 0; pc < n; ++pc) {
         const size_t at = regex_header_size + size_t{pc} * regex_instruction_size;
         const Instruction in = load_instruction(program, pc);
         bool falls_through = false;
+        const bool live = is_reached(pc);
         switch (static_cast<RegexOp>(in.op)) {
             case RegexOp::match:
                 if (in.kind != 0 || in.a != 0 || in.x != 0) {
@@ -94,6 +119,7 @@ RegexVerifyResult verify_regex(const uint8_t* program, size_t size) noexcept {
                                                                           : in.a != 0  ? 2
                                                                                        : 4));
                 }
+                has_match = true;
                 break;
             case RegexOp::chr:
                 if (in.kind != 0 || in.a != 0) {
@@ -148,6 +174,7 @@ RegexVerifyResult verify_regex(const uint8_t* program, size_t size) noexcept {
                 if (in.x >= n) {
                     return fail(RegexVerifyError::jump_out_of_range, at + 4);
                 }
+                sweep |= live && reach(in.x, pc);
                 break;
             case RegexOp::split:
                 if (in.kind != 0) {
@@ -158,6 +185,10 @@ RegexVerifyResult verify_regex(const uint8_t* program, size_t size) noexcept {
                 }
                 if (in.a >= n) {
                     return fail(RegexVerifyError::jump_out_of_range, at + 2);
+                }
+                if (live) {
+                    sweep |= reach(in.x, pc);
+                    sweep |= reach(in.a, pc);
                 }
                 break;
             case RegexOp::assertion:
@@ -176,64 +207,51 @@ RegexVerifyResult verify_regex(const uint8_t* program, size_t size) noexcept {
         if (falls_through && pc + 1 == n) {
             return fail(RegexVerifyError::falls_off_end, at);
         }
+        if (falls_through && live) {
+            reach(pc + 1, pc);
+        }
     }
     if (next_range != r) {
         return fail(RegexVerifyError::range_unused,
                     ranges_at + size_t{next_range} * regex_range_size);
     }
 
-    // Reachability from instruction 0. Unreachable instructions are refused:
-    // the compiler never emits one, so one is a sign of a program that was
-    // not made by it, and bytes no check would ever exercise at run time are
-    // bytes a reviewer cannot reason about. Sweeps over a bitset instead of
-    // a worklist keep the memory fixed (512 bytes); every sweep but the last
-    // reaches a new instruction behind a backward edge, so there are at most
-    // n + 1 of them.
-    uint64_t reached[max_regex_instructions_incl / 64] = {};
-    const auto is_reached = [&](uint32_t pc) { return (reached[pc / 64] >> (pc % 64) & 1) != 0; };
-    reached[0] = 1;
-    bool changed = true;
-    while (changed) {
-        changed = false;
+    // Every sweep but the last reaches a new instruction behind a backward
+    // edge, so there are at most n + 1 of them.
+    while (sweep) {
+        sweep = false;
         for (uint32_t pc = 0; pc < n; ++pc) {
             if (!is_reached(pc)) {
                 continue;
             }
             const Instruction in = load_instruction(program, pc);
-            uint32_t successors[2] = {0, 0};
-            uint32_t count = 0;
             switch (static_cast<RegexOp>(in.op)) {
                 case RegexOp::match:
                     break;
                 case RegexOp::jmp:
-                    successors[count++] = in.x;
+                    sweep |= reach(in.x, pc);
                     break;
                 case RegexOp::split:
-                    successors[count++] = in.x;
-                    successors[count++] = in.a;
+                    sweep |= reach(in.x, pc);
+                    sweep |= reach(in.a, pc);
                     break;
                 default:
-                    successors[count++] = pc + 1;
+                    sweep |= reach(pc + 1, pc);
                     break;
-            }
-            for (uint32_t i = 0; i < count; ++i) {
-                const uint32_t s = successors[i];
-                if (!is_reached(s)) {
-                    reached[s / 64] |= uint64_t{1} << (s % 64);
-                    changed |= s <= pc;
-                }
             }
         }
     }
-    bool has_match = false;
-    for (uint32_t pc = 0; pc < n; ++pc) {
-        if (!is_reached(pc)) {
+    // All reached: every word full, the last up to instruction n - 1.
+    for (uint32_t w = 0; w < words; ++w) {
+        const uint64_t full =
+            w + 1 < words || n % 64 == 0 ? ~uint64_t{0} : (uint64_t{1} << (n % 64)) - 1;
+        if (reached[w] != full) {
+            const uint32_t pc = w * 64 + static_cast<uint32_t>(__builtin_ctzll(~reached[w]));
             return fail(RegexVerifyError::unreachable_instruction,
                         regex_header_size + size_t{pc} * regex_instruction_size);
         }
-        has_match |= program[regex_header_size + size_t{pc} * regex_instruction_size] ==
-                     static_cast<uint8_t>(RegexOp::match);
     }
+    // Every instruction is reached, so any match is.
     if (!has_match) {
         return fail(RegexVerifyError::no_match_reachable, regex_header_size);
     }
