@@ -52,3 +52,21 @@ TEST_CASE("utf8_error_offset finds the first bad byte wherever it sits") {
         }
     }
 }
+
+// Text with no byte over 0x7f is decided by one pass that ORs its words;
+// any other goes through the sequence check.
+TEST_CASE("utf8_error_offset: ASCII of every length up to 40, and one bad byte at each place") {
+    for (size_t n = 0; n <= 40; ++n) {
+        const std::string ascii(n, 'q');
+        INFO(n);
+        CHECK(utf8_error_offset(ascii) == n);
+        for (size_t at = 0; at < n; ++at) {
+            std::string bad = ascii;
+            bad[at] = '\x80';
+            CHECK(utf8_error_offset(bad) == at);
+            std::string good = ascii;
+            good[at] = '\x7f';
+            CHECK(utf8_error_offset(good) == n);
+        }
+    }
+}

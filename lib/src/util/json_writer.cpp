@@ -9,9 +9,44 @@
 
 namespace ringward::util {
 
+namespace {
+
+// True when no byte of s[0, n) is over 0x7f: the words of the text ORed,
+// the last of them the word that ends where the text ends, with no branch
+// per word.
+bool all_ascii(const unsigned char* s, size_t n) noexcept {
+    uint64_t bits = 0;
+    if (n >= 8) {
+        uint64_t word;
+        for (size_t i = 0; n - i > 8; i += 8) {
+            std::memcpy(&word, s + i, 8);
+            bits |= word;
+        }
+        std::memcpy(&word, s + n - 8, 8);
+        bits |= word;
+    } else if (n >= 4) {
+        uint32_t first;
+        uint32_t last;
+        std::memcpy(&first, s, 4);
+        std::memcpy(&last, s + n - 4, 4);
+        bits = first | last;
+    } else {
+        for (size_t i = 0; i < n; ++i) {
+            bits |= s[i];
+        }
+    }
+    return (bits & 0x8080808080808080ull) == 0;
+}
+
+}  // namespace
+
 size_t utf8_error_offset(std::string_view text) noexcept {
     const auto* s = reinterpret_cast<const unsigned char*>(text.data());
     const size_t n = text.size();
+    // Most of what is checked is ASCII.
+    if (all_ascii(s, n)) {
+        return n;
+    }
     size_t i = 0;
     while (i < n) {
         // ASCII eight bytes at a time: most of what is checked is.
