@@ -300,6 +300,68 @@ TEST_CASE("a NUL at any byte of a name or a text value is found at that byte") {
     CHECK(bytes_tried > 100);
 }
 
+// Set members are compared eight bytes at a time, folded eight at a time in
+// a case-insensitive set: the order must be compare_members' (the spec's)
+// for every byte either side of the letters' edges, at every place of a
+// word and past it, with and without folding.
+TEST_CASE("string set members are ordered as compare_members orders them, folded or not") {
+    const std::vector<char> edges = {'@',    'A',    'M',    'Z',    '[',    '`',
+                                     'a',    'm',    'z',    '{',    '\x7f', '\x80',
+                                     '\xc1', '\xda', '\xe1', '\xfa', '\xff', '\x04'};
+    uint32_t accepted = 0;
+    uint32_t unsorted = 0;
+    uint32_t duplicate = 0;
+    for (const bool fold : {true, false}) {
+        for (const bool reversed_after : {false, true}) {
+            for (uint32_t place = 0; place < 12; ++place) {
+                for (const char first : edges) {
+                    for (const char second : edges) {
+                        // The set's six slots keep their padded sizes; the last
+                        // two, 12 bytes each, differ at `place`, and after it
+                        // either not at all or the other way round.
+                        std::string low(12, 'x');
+                        std::string high(12, 'x');
+                        low[place] = first;
+                        high[place] = second;
+                        if (reversed_after) {
+                            std::fill(low.begin() + place + 1, low.end(), 'y');
+                            std::fill(high.begin() + place + 1, high.end(), 'b');
+                        }
+                        BlobBytes blob = fixture();
+                        uint8_t& flags = blob.bytes.at(blob.criterion(kNames) + 4);
+                        flags = static_cast<uint8_t>(
+                            fold ? flags | ringward::format::kFlagCaseInsensitive
+                                 : flags & ~ringward::format::kFlagCaseInsensitive);
+                        REQUIRE(blob.rewrite_byte_set(
+                            kNames, {"", "\x01", std::string(28, '\x02'), "\x03\x03", low, high}));
+                        const auto* a = reinterpret_cast<const uint8_t*>(low.data());
+                        const auto* b = reinterpret_cast<const uint8_t*>(high.data());
+                        const int order = ringward::format::compare_members(a, 12, b, 12, fold);
+                        INFO("fold " << fold << " reversed after " << reversed_after << " place "
+                                     << place << " bytes "
+                                     << static_cast<int>(static_cast<uint8_t>(first)) << ", "
+                                     << static_cast<int>(static_cast<uint8_t>(second)));
+                        if (order < 0) {
+                            CHECK(blob.read().ok());
+                            ++accepted;
+                        } else {
+                            check_refused(
+                                blob, Limits{},
+                                order == 0 ? ReadError::set_duplicate : ReadError::set_unsorted,
+                                blob.byte_member_at(kNames, 5));
+                            ++(order == 0 ? duplicate : unsorted);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Every outcome, many times.
+    CHECK(accepted > 1000);
+    CHECK(unsorted > 1000);
+    CHECK(duplicate > 400);
+}
+
 TEST_CASE("empty input is a truncated header at offset 0") {
     ringward::format::BlobView view;
     const ReadResult result = ringward::format::read_blob(nullptr, 0, Limits{}, &view);
