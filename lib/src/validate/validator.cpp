@@ -738,14 +738,20 @@ uint64_t fold_word(uint64_t h, uint64_t word) {
     h ^= word;
     return ((h << 23) | (h >> 41)) * 0x9e3779b97f4a7c15ull;
 }
+// The last word is the one that ends where the bytes end (overlapping the
+// word before); under 8 bytes, two overlapping halves or, under 4, the
+// first, middle and last byte: every byte counts, with no call to memcpy.
 uint64_t fold_bytes(uint64_t h, const uint8_t* bytes, size_t size) {
-    size_t i = 0;
-    for (; size - i >= 8; i += 8) {
-        h = fold_word(h, core::load_u64(bytes + i));
-    }
     uint64_t last = 0;
-    if (size > i) {
-        std::memcpy(&last, bytes + i, size - i);
+    if (size >= 8) {
+        for (size_t i = 0; size - i > 8; i += 8) {
+            h = fold_word(h, core::load_u64(bytes + i));
+        }
+        last = core::load_u64(bytes + size - 8);
+    } else if (size >= 4) {
+        last = core::load_u32(bytes) | uint64_t{core::load_u32(bytes + size - 4)} << 32;
+    } else if (size > 0) {
+        last = bytes[0] | uint64_t{bytes[size / 2]} << 8 | uint64_t{bytes[size - 1]} << 16;
     }
     return fold_word(h, last ^ (uint64_t{size} << 56));
 }
