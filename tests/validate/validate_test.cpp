@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <functional>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -441,6 +443,41 @@ TEST_CASE("a large content file reports every finding in one run") {
     CHECK(limit == refused);
     CHECK(bound == out_of_bounds);
     CHECK(outcome.content.size() == refused + out_of_bounds);
+}
+
+TEST_CASE("among thousands of instances, every duplicate is found, and names the first") {
+    // 2,000 instances; each id above 1,000 that is a multiple of 4 repeats
+    // the criteria of the instance 1,000 before it. Every other instance is
+    // unique. The fingerprints' table is sized to the instance count.
+    Fixture f;
+    std::string content =
+        "channel: 5\ncontent_version: 1\nsensor_range { min: \"1.0.0\" max: "
+        "\"1.0.0\" }\n";
+    std::map<uint32_t, uint32_t> repeats;
+    for (uint32_t id = 1; id <= 2000; ++id) {
+        const uint32_t source = id > 1000 && id % 4 == 0 ? id - 1000 : id;
+        if (source != id) {
+            repeats[id] = source;
+        }
+        content += fmt::format(
+            "instances {{ id: {} template_type {{ id: 1 version: 1 }}\n  criteria {{ field: "
+            "\"n\" op: OP_EQ values {{ ip: \"10.{}.{}.{}\" }} }}\n  criteria {{ field: \"u\" "
+            "op: OP_EQ values {{ uint: {} }} }}\n}}\n",
+            id, source / 65536, source / 256 % 256, source % 256, source % 100 + 1);
+    }
+    f.content = content;
+    const Outcome outcome = run(f);
+    std::map<uint32_t, uint32_t> found;
+    for (const Diagnostic& d : outcome.content) {
+        REQUIRE(d.code == Code::duplicate_instance);
+        uint32_t id = 0;
+        uint32_t first = 0;
+        REQUIRE(std::sscanf(d.message.c_str(), "instance %u repeats instance %u", &id, &first) ==
+                2);
+        found[id] = first;
+    }
+    CHECK(repeats.size() == 250);
+    CHECK(found == repeats);
 }
 
 // Coverage is what the table's cases really produce: a code counts only when

@@ -261,7 +261,18 @@ class Validator {
     const Build* first_build_ = nullptr;
     const Build* end_build_ = nullptr;
     std::unordered_map<std::string, RegexVerdict> regexes_;
-    std::unordered_map<uint64_t, uint32_t> fingerprints_;
+    // Instance fingerprints (check_duplicate), each with the first instance
+    // that had it: open addressing with linear probing, never more than half
+    // full (sized in run()), so that an instance costs no allocation.
+    struct Fingerprint {
+        uint64_t value = 0;
+        uint32_t instance = kNoInstance;
+    };
+    static constexpr uint32_t kNoInstance = UINT32_MAX;
+    std::vector<Fingerprint> fingerprints_;
+    // The first instance with `value`; kNoInstance, and `i` recorded as
+    // that first, when there was none.
+    uint32_t first_with(uint64_t value, uint32_t i);
     // check_fields()'s, per instance: which fields a group-0 criterion
     // constrains (kept to spare an allocation per instance).
     std::vector<bool> constrained_;
@@ -756,6 +767,21 @@ uint64_t fold_bytes(uint64_t h, const uint8_t* bytes, size_t size) {
     return fold_word(h, last ^ (uint64_t{size} << 56));
 }
 
+uint32_t Validator::first_with(uint64_t value, uint32_t i) {
+    const size_t mask = fingerprints_.size() - 1;
+    // The fingerprint is mixed already: its low bits are as good as any.
+    for (size_t slot = value & mask;; slot = (slot + 1) & mask) {
+        Fingerprint& entry = fingerprints_[slot];
+        if (entry.instance == kNoInstance) {
+            entry = {value, i};
+            return kNoInstance;
+        }
+        if (entry.value == value) {
+            return entry.instance;
+        }
+    }
+}
+
 // Two instances with the same template type, rule and criteria, under
 // different ids, are almost always a copy-paste slip.
 void Validator::check_duplicate(uint32_t i, const format::InstanceView& instance) {
@@ -771,11 +797,11 @@ void Validator::check_duplicate(uint32_t i, const format::InstanceView& instance
         fingerprint = fold_bytes(fingerprint, c.data().data, c.data().size);
     }
     fingerprint = mixed(fingerprint);
-    const auto [it, fresh] = fingerprints_.emplace(fingerprint, i);
-    if (fresh) {
+    const uint32_t earlier = first_with(fingerprint, i);
+    if (earlier == kNoInstance) {
         return;
     }
-    const format::InstanceView first = view_.instance(it->second);
+    const format::InstanceView first = view_.instance(earlier);
     bool same = first.template_type_id() == instance.template_type_id() &&
                 first.template_type_version() == instance.template_type_version() &&
                 first.rule_id() == instance.rule_id() &&
@@ -834,7 +860,12 @@ void Validator::check_instance(uint32_t i) {
 
 void Validator::run() {
     check_header();
-    fingerprints_.reserve(view_.instance_count());
+    // A power of two at least twice the instances: at most half full.
+    size_t slots = 16;
+    while (slots < size_t{2} * view_.instance_count()) {
+        slots *= 2;
+    }
+    fingerprints_.assign(slots, Fingerprint{});
     for (uint32_t i = 0; i < view_.instance_count(); ++i) {
         check_instance(i);
     }
