@@ -370,36 +370,22 @@ SizeResult measure(const Setup& setup, double mib) {
     result.rows.push_back({"blake2b-512 (floor)", floor, "", 0});
 
     volatile uint64_t sink = 0;
-    result.rows.push_back(
-        {"reader: check + walk",
-         time_runs(
-             reps,
-             [&] {
-                 format::BlobView view;
-                 if (!format::read_blob(blob.data(), blob.size(), format::Limits{}, &view).ok()) {
-                     std::exit(1);
-                 }
-                 sink = sink + walk(view);
-             }),
-         "floor", 0.15});
+    const auto checked_view = [&] {
+        format::BlobView view;
+        if (!format::read_blob(blob.data(), blob.size(), format::Limits{}, &view).ok()) {
+            std::exit(1);
+        }
+        return view;
+    };
+    result.rows.push_back({"reader: check + walk",
+                           time_runs(reps, [&] { sink = sink + walk(checked_view()); }), "floor",
+                           0.15});
     // The reader row's two parts, and one plain read of every byte: the walk
     // and a pass over the bytes are what any check + walk costs at least.
-    result.rows.push_back(
-        {"reader: check alone",
-         time_runs(
-             reps,
-             [&] {
-                 format::BlobView view;
-                 if (!format::read_blob(blob.data(), blob.size(), format::Limits{}, &view).ok()) {
-                     std::exit(1);
-                 }
-                 sink = sink + view.size();
-             }),
-         "floor", 0});
-    format::BlobView accepted;
-    if (!format::read_blob(blob.data(), blob.size(), format::Limits{}, &accepted).ok()) {
-        std::exit(1);
-    }
+    result.rows.push_back({"reader: check alone",
+                           time_runs(reps, [&] { sink = sink + checked_view().size(); }), "floor",
+                           0});
+    const format::BlobView accepted = checked_view();
     result.rows.push_back(
         {"walk alone", time_runs(reps, [&] { sink = sink + walk(accepted); }), "floor", 0});
     result.rows.push_back({"one read of every byte",
