@@ -446,16 +446,17 @@ TEST_CASE("a large content file reports every finding in one run") {
 }
 
 TEST_CASE("among thousands of instances, every duplicate is found, and names the first") {
-    // 2,000 instances; each id above 1,000 that is a multiple of 4 repeats
-    // the criteria of the instance 1,000 before it. Every other instance is
-    // unique. The fingerprints' table is sized to the instance count.
+    // 3,072 instances; each id above 1,536 that is a multiple of 4 repeats
+    // the criteria of the instance 1,536 before it. Every other instance is
+    // unique. The fingerprints' table is sized to the instance count: 4,096
+    // slots here, two thirds of them taken.
     Fixture f;
     std::string content =
         "channel: 5\ncontent_version: 1\nsensor_range { min: \"1.0.0\" max: "
         "\"1.0.0\" }\n";
     std::map<uint32_t, uint32_t> repeats;
-    for (uint32_t id = 1; id <= 2000; ++id) {
-        const uint32_t source = id > 1000 && id % 4 == 0 ? id - 1000 : id;
+    for (uint32_t id = 1; id <= 3072; ++id) {
+        const uint32_t source = id > 1536 && id % 4 == 0 ? id - 1536 : id;
         if (source != id) {
             repeats[id] = source;
         }
@@ -476,7 +477,7 @@ TEST_CASE("among thousands of instances, every duplicate is found, and names the
                 2);
         found[id] = first;
     }
-    CHECK(repeats.size() == 250);
+    CHECK(repeats.size() == 384);
     CHECK(found == repeats);
 }
 
