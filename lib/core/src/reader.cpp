@@ -13,6 +13,15 @@
 namespace ringward::format {
 namespace {
 
+// Inlined at each call when optimizing. Not at -O0: there every inlined copy
+// keeps stack slots of its own, and read_criterion's frame would pass the
+// freestanding limit of 1 KiB (clang, the freestanding-O0 test).
+#if defined(__OPTIMIZE__)
+#define RINGWARD_INLINE_WHEN_OPTIMIZING [[gnu::always_inline]]
+#else
+#define RINGWARD_INLINE_WHEN_OPTIMIZING
+#endif
+
 using core::load_u16;
 using core::load_u32;
 using core::load_u64;
@@ -91,7 +100,7 @@ class Reader {
                                                uint32_t* item_offset, uint32_t* item_length);
     bool check_zero(uint64_t from, uint64_t to, ReadError error);
     bool read_regex_program();
-    [[gnu::always_inline]] bool check_no_nul(uint64_t from, uint64_t length);
+    RINGWARD_INLINE_WHEN_OPTIMIZING bool check_no_nul(uint64_t from, uint64_t length);
     [[gnu::cold, gnu::noinline]] bool locate_nul(uint64_t from, uint64_t length);
     [[gnu::always_inline]] bool read_inline(uint32_t record, const Encoding& e);
     [[gnu::always_inline]] bool check_ip(const uint8_t* address, uint8_t prefix, uint64_t offset);
@@ -671,3 +680,5 @@ ReadResult read_blob(const uint8_t* data, size_t size, const Limits& limits,
 }
 
 }  // namespace ringward::format
+
+#undef RINGWARD_INLINE_WHEN_OPTIMIZING
