@@ -104,6 +104,23 @@ RegexVerifyResult verify_regex(const uint8_t* program, size_t size) noexcept {
         reached[s / 64] |= bit;
         return behind;
     };
+    // Marks what instruction pc (checked) leads to; true when that reached
+    // one the pass has left behind.
+    const auto follow = [&](const Instruction& in, uint32_t pc) {
+        switch (static_cast<RegexOp>(in.op)) {
+            case RegexOp::match:
+                return false;
+            case RegexOp::jmp:
+                return reach(in.x, pc);
+            case RegexOp::split: {
+                const bool x_behind = reach(in.x, pc);
+                const bool a_behind = reach(in.a, pc);
+                return x_behind || a_behind;
+            }
+            default:
+                return reach(pc + 1, pc);
+        }
+    };
     bool sweep = false;
     bool has_match = false;
     uint32_t next_range = 0;
@@ -174,7 +191,6 @@ RegexVerifyResult verify_regex(const uint8_t* program, size_t size) noexcept {
                 if (in.x >= n) {
                     return fail(RegexVerifyError::jump_out_of_range, at + 4);
                 }
-                sweep |= live && reach(in.x, pc);
                 break;
             case RegexOp::split:
                 if (in.kind != 0) {
@@ -185,10 +201,6 @@ RegexVerifyResult verify_regex(const uint8_t* program, size_t size) noexcept {
                 }
                 if (in.a >= n) {
                     return fail(RegexVerifyError::jump_out_of_range, at + 2);
-                }
-                if (live) {
-                    sweep |= reach(in.x, pc);
-                    sweep |= reach(in.a, pc);
                 }
                 break;
             case RegexOp::assertion:
@@ -207,8 +219,8 @@ RegexVerifyResult verify_regex(const uint8_t* program, size_t size) noexcept {
         if (falls_through && pc + 1 == n) {
             return fail(RegexVerifyError::falls_off_end, at);
         }
-        if (falls_through && live) {
-            reach(pc + 1, pc);
+        if (live) {
+            sweep |= follow(in, pc);
         }
     }
     if (next_range != r) {
@@ -221,23 +233,8 @@ RegexVerifyResult verify_regex(const uint8_t* program, size_t size) noexcept {
     while (sweep) {
         sweep = false;
         for (uint32_t pc = 0; pc < n; ++pc) {
-            if (!is_reached(pc)) {
-                continue;
-            }
-            const Instruction in = load_instruction(program, pc);
-            switch (static_cast<RegexOp>(in.op)) {
-                case RegexOp::match:
-                    break;
-                case RegexOp::jmp:
-                    sweep |= reach(in.x, pc);
-                    break;
-                case RegexOp::split:
-                    sweep |= reach(in.x, pc);
-                    sweep |= reach(in.a, pc);
-                    break;
-                default:
-                    sweep |= reach(pc + 1, pc);
-                    break;
+            if (is_reached(pc)) {
+                sweep |= follow(load_instruction(program, pc), pc);
             }
         }
     }
