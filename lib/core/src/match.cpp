@@ -12,6 +12,7 @@
 #include "ringward/core/endian.hpp"
 #include "ringward/core/match_index.hpp"
 #include "ringward/core/regex_program.hpp"
+#include "ringward/core/swar.hpp"
 #include "ringward/format.hpp"
 
 namespace ringward::match {
@@ -232,13 +233,12 @@ int order(Bytes a, Bytes b, bool fold, uint64_t& steps) noexcept {
 // flag only bytes after a true one).
 uint32_t skip_to(const uint8_t* value, uint32_t from, uint32_t n, uint8_t first, bool fold,
                  uint64_t& steps) noexcept {
-    constexpr uint64_t kOnes = 0x0101010101010101ull;
-    const uint64_t case_bits = fold && first >= 'a' && first <= 'z' ? kOnes * 0x20 : 0;
-    const uint64_t pattern = kOnes * first;
+    const uint64_t case_bits = fold && first >= 'a' && first <= 'z' ? core::kEveryByte * 0x20 : 0;
+    const uint64_t pattern = core::kEveryByte * first;
     uint32_t i = from;
     for (; n - i >= 8; i += 8) {
         const uint64_t x = (core::load_u64(value + i) | case_bits) ^ pattern;
-        const uint64_t zero = (x - kOnes) & ~x & (kOnes * 0x80);
+        const uint64_t zero = core::zero_bytes(x);
         if (zero != 0) {
             i += static_cast<uint32_t>(__builtin_ctzll(zero)) / 8;
             steps += i - from;

@@ -9,6 +9,7 @@
 #include "ringward/format.hpp"
 
 #include "ringward/core/regex_program.hpp"
+#include "ringward/core/swar.hpp"
 
 namespace ringward::format {
 namespace {
@@ -22,9 +23,12 @@ namespace {
 #define RINGWARD_INLINE_WHEN_OPTIMIZING
 #endif
 
+using core::kEveryByte;
+using core::kHighBits;
 using core::load_u16;
 using core::load_u32;
 using core::load_u64;
+using core::zero_bytes;
 
 struct ReadErrorText {
     const char* name;
@@ -157,9 +161,6 @@ bool Reader::check_zero(uint64_t from, uint64_t to, ReadError error) {
 // the text ends (overlapping the one before). The byte search runs only to
 // locate a NUL, or for a short text in the blob's last 16 bytes.
 inline bool Reader::check_no_nul(uint64_t from, uint64_t length) {
-    constexpr uint64_t kLow = 0x0101010101010101ull;
-    constexpr uint64_t kHigh = 0x8080808080808080ull;
-    const auto zero_bytes = [](uint64_t word) { return (word - kLow) & ~word & kHigh; };
     // A word's bytes from n (0 to 8) on, set.
     const auto past = [](uint64_t n) { return n >= 8 ? 0 : ~uint64_t{0} << (8 * n); };
     const uint8_t* text = data_ + from;
@@ -339,12 +340,10 @@ bool Reader::read_scalar_set(uint32_t record, Kind kind, uint32_t data, uint32_t
 // tests run on the low seven bits of each byte, where adding cannot carry
 // into the next byte, and a byte with its high bit set is left alone.
 inline uint64_t fold_word(uint64_t word) {
-    constexpr uint64_t kLow = 0x0101010101010101ull;
-    constexpr uint64_t kHigh = 0x8080808080808080ull;
-    const uint64_t low7 = word & ~kHigh;
-    const uint64_t at_least_a = low7 + (0x80 - 'A') * kLow;
-    const uint64_t past_z = low7 + (0x80 - 'Z' - 1) * kLow;
-    const uint64_t upper = at_least_a & ~past_z & ~word & kHigh;
+    const uint64_t low7 = word & ~kHighBits;
+    const uint64_t at_least_a = low7 + (0x80 - 'A') * kEveryByte;
+    const uint64_t past_z = low7 + (0x80 - 'Z' - 1) * kEveryByte;
+    const uint64_t upper = at_least_a & ~past_z & ~word & kHighBits;
     return word | upper >> 2;
 }
 
