@@ -742,17 +742,18 @@ uint64_t mixed(uint64_t x) {
     return x ^ (x >> 31);
 }
 
-// `bytes` folded into h eight at a time with one multiply each, its length
-// with its last word (so that "ab" + "c" and "a" + "bc" differ); mixed()
-// once over the whole. A fingerprint, not a defence: a collision only
-// means two instances are compared byte for byte.
+// One word into h: one multiply.
 uint64_t fold_word(uint64_t h, uint64_t word) {
     h ^= word;
     return ((h << 23) | (h >> 41)) * 0x9e3779b97f4a7c15ull;
 }
-// The last word is the one that ends where the bytes end (overlapping the
-// word before); under 8 bytes, two overlapping halves or, under 4, the
-// first, middle and last byte: every byte counts, with no call to memcpy.
+// `bytes` folded into h eight at a time, its length with its last word (so
+// that "ab" + "c" and "a" + "bc" differ); mixed() once over the whole. The
+// last word is the one that ends where the bytes end (overlapping the word
+// before); under 8 bytes, two overlapping halves or, under 4, the first,
+// middle and last byte: every byte counts, with no call to memcpy. A
+// fingerprint, not a defence: a collision only means two instances are
+// compared byte for byte.
 uint64_t fold_bytes(uint64_t h, const uint8_t* bytes, size_t size) {
     uint64_t last = 0;
     if (size >= 8) {
