@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -312,6 +313,94 @@ TEST_CASE("add_*_set reports the source positions of a duplicate and writes noth
     }
 }
 
+// The writer's order of byte-string members against a model: a stable sort
+// by compare_members, the first equal pair of that order reported. Members
+// are drawn from bytes around the letters' edges (and NUL, in bytes sets),
+// 0 to 20 bytes long, so they differ before, at and after their 8th byte
+// and are often prefixes of one another; sets of 1 to 40 members, small
+// and large, with and without folding, in-sets and any-of.
+TEST_CASE(
+    "byte-string sets are written in compare_members order or refused at their first equal pair") {
+    const std::string_view alphabet("\0@AZ[`az{\x7f\x80\xff", 12);
+    uint64_t state = 0x5eed5e75u;
+    const auto next = [&state](uint64_t bound) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return (state >> 33) % bound;
+    };
+    size_t sets = 0;
+    size_t refused = 0;
+    for (int round = 0; round < 3000; ++round) {
+        const bool fold = round % 2 == 1;
+        const Kind kind = fold || round % 4 == 0 ? Kind::string : Kind::bytes;
+        // Long shared starts: most members begin with one of a few stems.
+        const std::string stems[] = {"", "aAaAaAa", "ZZZZZZZZ", std::string(9, '`')};
+        std::vector<std::string> owned(1 + next(40));
+        for (std::string& member : owned) {
+            member = stems[next(4)];
+            for (uint64_t n = next(13); n > 0; --n) {
+                char ch = alphabet[next(alphabet.size())];
+                if (kind == Kind::string && ch == '\0') {
+                    ch = 'a';
+                }
+                member.push_back(ch);
+            }
+            member.resize(std::min<size_t>(member.size(), 20));
+        }
+        std::vector<std::string_view> members(owned.begin(), owned.end());
+        const auto compare = [&](size_t a, size_t b) {
+            return ringward::format::compare_members(
+                reinterpret_cast<const uint8_t*>(members[a].data()),
+                static_cast<uint32_t>(members[a].size()),
+                reinterpret_cast<const uint8_t*>(members[b].data()),
+                static_cast<uint32_t>(members[b].size()), fold);
+        };
+        std::vector<size_t> expected(members.size());
+        std::iota(expected.begin(), expected.end(), size_t{0});
+        std::stable_sort(expected.begin(), expected.end(),
+                         [&](size_t a, size_t b) { return compare(a, b) < 0; });
+        std::optional<std::pair<size_t, size_t>> first_equal;
+        for (size_t i = 1; i < expected.size() && !first_equal; ++i) {
+            if (compare(expected[i - 1], expected[i]) == 0) {
+                first_equal = std::pair{expected[i - 1], expected[i]};
+            }
+        }
+        BlobWriter w({});
+        w.add_instance({.id = 1, .template_type_id = 1, .template_type_version = 1});
+        const BlobWriter::Duplicate duplicate =
+            round % 3 == 0 && members.size() > 1
+                ? w.add_any_of(at("f", 0), ringward::format::Op::contains, kind, members, fold)
+                : w.add_byte_set(at("f", 0), kind, members, fold);
+        INFO("round " << round << ", " << members.size() << " members, fold " << fold);
+        REQUIRE(duplicate == first_equal);
+        if (duplicate) {
+            ++refused;
+            CHECK(w.criterion_count() == 0);
+            continue;
+        }
+        ++sets;
+        const std::vector<uint8_t> bytes = w.finish();
+        BlobView view;
+        REQUIRE(read_blob(bytes.data(), bytes.size(), Limits{}, &view).ok());
+        ringward::format::ByteSetCursor cursor = view.instance(0).criterion(0).byte_members();
+        ringward::format::Bytes member;
+        std::vector<std::string_view> written;
+        while (cursor.next(&member)) {
+            written.emplace_back(reinterpret_cast<const char*>(member.data), member.size);
+        }
+        if (members.size() == 1) {
+            continue;  // a one-value any-of is the plain value; an in-set is checked below
+        }
+        std::vector<std::string_view> in_order;
+        for (const size_t i : expected) {
+            in_order.push_back(members[i]);
+        }
+        REQUIRE(written == in_order);
+    }
+    // Both outcomes, small and large sets, were exercised.
+    CHECK(sets > 500);
+    CHECK(refused > 500);
+}
+
 TEST_CASE("a refused set leaves the blob as if it had not been added") {
     const ringward::BlobInstance instance{
         .id = 1, .template_type_id = 1, .template_type_version = 1, .field_count = 3};
@@ -557,6 +646,88 @@ TEST_CASE("reserve changes nothing in the output") {
         w->add_ip(at("n", 1), ringward::format::Op::cidr_contains, doc6(0, 32));
     }
     CHECK(plain.finish() == reserved.finish());
+}
+
+// The writer lays the pool out as items come, after room for the tables
+// that reserve() foresaw; finish() moves it to where the tables end, or lays
+// it out again when criteria came out of the blob's order. Every way of
+// getting there gives the bytes of the plain writer fed in the blob's order.
+TEST_CASE("reserve and rollback and criteria out of order all give the same bytes") {
+    using ringward::format::Op;
+    const auto add_first = [](BlobWriter& w, bool reversed) {
+        w.add_instance(
+            {.id = 1, .template_type_id = 2, .template_type_version = 3, .field_count = 3});
+        const auto low = [&] {
+            w.add_bytes(at("lo", 0), Op::prefix, Kind::string, "C:\\Windows\\", true);
+        };
+        const auto high = [&] {
+            const std::string_view members[] = {"b", "a", "ccccccccc"};
+            REQUIRE_FALSE(w.add_any_of(at("hi", 2), Op::suffix, Kind::string, members, false));
+        };
+        if (reversed) {
+            high();
+            low();
+        } else {
+            low();
+            high();
+        }
+    };
+    const auto add_second = [](BlobWriter& w) {
+        w.add_instance(
+            {.id = 9, .template_type_id = 2, .template_type_version = 3, .field_count = 2});
+        w.add_valueless(at("only", 0), Op::exists, Kind::bytes);
+        // The pool ends 3 bytes past a multiple of 8, inside a run of
+        // non-zero bytes longer than a criterion record: moved down by one,
+        // the pool's tail padding must still be zeros.
+        w.add_bytes(at("last", 1), Op::eq, Kind::bytes, std::string(61, 'x'), false);
+    };
+    const auto add_dropped = [](BlobWriter& w) {
+        w.add_instance(
+            {.id = 5, .template_type_id = 2, .template_type_version = 3, .field_count = 2});
+        // Out of order within the dropped instance: its rollback must not
+        // leave the writer thinking the rest is out of order, nor in order.
+        w.add_bytes(at("z", 1), Op::eq, Kind::bytes, "dropped", false);
+        w.add_bytes(at("y", 0), Op::eq, Kind::bytes, std::string(40, 'd'), false);
+    };
+    BlobWriter plain({.channel = 7});
+    add_first(plain, false);
+    add_second(plain);
+    const std::vector<uint8_t> expected = plain.finish();
+    CHECK(reencoded(expected) == expected);
+
+    struct Reservation {
+        const char* name;
+        size_t instances;
+        size_t criteria;
+        bool after_first_item;
+    };
+    const Reservation reservations[] = {
+        {"none", 0, 0, false},        {"too few", 1, 1, false},
+        {"exact", 2, 4, false},       {"one criterion too many", 2, 5, false},
+        {"too many", 50, 500, false}, {"after the first item", 50, 500, true}};
+    for (const Reservation& reservation : reservations) {
+        for (const bool reversed : {false, true}) {
+            for (const bool with_rollback : {false, true}) {
+                INFO(reservation.name << ", reversed " << reversed << ", rollback "
+                                      << with_rollback);
+                BlobWriter w({.channel = 7});
+                if (reservation.instances > 0 && !reservation.after_first_item) {
+                    w.reserve(reservation.instances, reservation.criteria, 64);
+                }
+                add_first(w, reversed);
+                if (reservation.after_first_item) {
+                    w.reserve(reservation.instances, reservation.criteria, 64);
+                }
+                if (with_rollback) {
+                    const BlobWriter::Mark mark = w.mark();
+                    add_dropped(w);
+                    w.rollback(mark);
+                }
+                add_second(w);
+                CHECK(w.finish() == expected);
+            }
+        }
+    }
 }
 
 TEST_CASE("writer counts follow what was added") {

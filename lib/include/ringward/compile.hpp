@@ -140,6 +140,9 @@ class BlobWriter {
   public:
     explicit BlobWriter(const BlobHeaderFields& header);
 
+    // Room for this many instances, criteria and pool bytes, so that the
+    // blob is allocated once. The output is the same with or without it,
+    // and with any counts; with the right ones, finish() moves nothing.
     void reserve(size_t instances, size_t criteria, size_t pool_bytes);
 
     void add_instance(const BlobInstance& instance);
@@ -211,6 +214,8 @@ class BlobWriter {
         size_t instance_count = 0;
         size_t criterion_count = 0;
         size_t pool_size = 0;
+        size_t pool_end = 0;
+        bool in_order = true;
     };
     Mark mark() const noexcept;
     // `m` must come from this writer, with nothing rolled back past it since
@@ -222,8 +227,13 @@ class BlobWriter {
     std::vector<uint8_t> finish();
 
   private:
-    // A criterion as it will be written, but for its position and pool
-    // offsets, which finish() gives it once the instance's order is known.
+    // A pool item: its offset in the pool as laid out so far, and size.
+    struct Span {
+        size_t at = 0;
+        size_t size = 0;
+    };
+    // A criterion as it will be written, but for its position in the
+    // table, which finish() gives it once the instance's order is known.
     struct Criterion {
         uint16_t field_index = 0;
         uint16_t group = 0;
@@ -235,15 +245,27 @@ class BlobWriter {
         uint32_t value_count = 0;
         // value0 then value1, or a single IP value's 16 address bytes.
         std::array<uint8_t, 16> inline_values{};
-        std::string name;
-        std::string data;
-        // A regex criterion's compiled program.
-        std::string program;
+        // Its pool items: the field name, the value data, and a regex
+        // criterion's compiled program.
+        Span name;
+        Span data;
+        Span program;
     };
     Criterion& add_criterion(const CriterionPlace& at, format::Op op, format::Kind kind,
                              uint32_t value_count);
+    // A pool item of `size` bytes after the last, zero-filled; and one
+    // holding `bytes`.
+    Span add_pool_item(size_t size);
+    Span add_bytes_item(std::string_view bytes);
+    // finish() for criteria that came out of the blob's order: sorts each
+    // instance's and lays the pool out again in that order.
+    void lay_out_again();
+    // Sorts byte-string members into order_ in the format's order
+    // (format::compare_members), folded when `fold`, and returns the first
+    // pair of equal members as source positions in ascending order.
+    [[nodiscard]] Duplicate sort_byte_members(std::span<const std::string_view> members, bool fold);
     void add_set(const CriterionPlace& at, format::Op op, format::Kind kind, size_t count,
-                 std::string data, bool case_insensitive);
+                 std::string_view data, bool case_insensitive);
     [[nodiscard]] Duplicate add_byte_members(const CriterionPlace& at, format::Op op,
                                              format::Kind kind,
                                              std::span<const std::string_view> members,
@@ -259,12 +281,33 @@ class BlobWriter {
     BlobHeaderFields header_;
     std::vector<Instance> instances_;
     std::vector<Criterion> criteria_;
+    // The blob being written: room for the header and the two tables
+    // (front_ bytes, as reserve() foresaw them), then the pool, its items
+    // laid out as they were added, each at the next multiple of 8. When
+    // every instance's criteria came in the blob's order, that is the
+    // pool as it ships, and finish() only moves it to where the tables
+    // end; otherwise finish() lays it out again.
+    std::vector<uint8_t> blob_;
+    size_t front_ = format::kHeaderSize;
+    // Where the last item ends, pool-relative, and the pool's size so far
+    // (that end rounded up to a multiple of 8).
+    size_t pool_end_ = 0;
     size_t pool_size_ = 0;
+    // Whether every instance's criteria came in (group, field_index) order.
+    bool in_order_ = true;
     std::vector<size_t> order_;
-    // While a case-insensitive set is sorted: its members folded, in one
-    // buffer, and a view of each.
+    // A set member as sort_byte_members sees it: its first 8 bytes as a
+    // big-endian word (zero past its end), all its bytes, its source index.
+    struct MemberKey {
+        uint64_t head = 0;
+        const uint8_t* bytes = nullptr;
+        uint32_t size = 0;
+        uint32_t index = 0;
+    };
+    // While a set is sorted: the members of a case-insensitive one folded,
+    // in one buffer, and the key of each.
     std::string folded_;
-    std::vector<std::string_view> keys_;
+    std::vector<MemberKey> keys_;
 };
 
 // The one pattern a regex criterion's program is compiled from: the pattern

@@ -824,11 +824,22 @@ PartialCompile Compiler::run() {
                            limits_.max_instances_incl),
                source_.file_location());
     }
+    // The criteria, and about what their pool items take (names and values,
+    // with their set lengths and padding; not regex programs), so that the
+    // writer's buffers are allocated once.
     size_t criterion_total = 0;
+    size_t pool_estimate = 0;
     for (const auto& instance : message_.instances()) {
         for (size_t g = 0; g <= static_cast<size_t>(instance.exclusions_size()); ++g) {
             for (const auto& c : group_criteria(instance, g)) {
-                criterion_total += c.wildcard() ? 0 : 1;
+                if (c.wildcard()) {
+                    continue;
+                }
+                ++criterion_total;
+                pool_estimate += c.field().size() + 8;
+                for (const auto& value : c.values()) {
+                    pool_estimate += text_of(value).size() + 8;
+                }
             }
         }
     }
@@ -846,7 +857,7 @@ PartialCompile Compiler::run() {
     check_rules();
     if (file_ok) {
         writer_.emplace(fields);
-        writer_->reserve(instance_count, criterion_total, criterion_total * 24);
+        writer_->reserve(instance_count, criterion_total, pool_estimate);
     }
     for (const uint32_t i : order) {
         instance(i);

@@ -19,11 +19,6 @@ using core::store_u64;
 using format::Kind;
 using format::Op;
 
-void append_u32(std::string& out, uint32_t v) {
-    uint8_t bytes[4];
-    store_u32(bytes, v);
-    out.append(reinterpret_cast<const char*>(bytes), 4);
-}
 void append_u64(std::string& out, uint64_t v) {
     uint8_t bytes[8];
     store_u64(bytes, v);
@@ -54,41 +49,120 @@ BlobWriter::Duplicate sort_members(std::vector<size_t>& order, size_t n, Less le
     return std::nullopt;
 }
 
-// sort_members in the format's order of byte-string members
-// (format::compare_members): unsigned bytes, a prefix first, ASCII-folded in
-// a case-insensitive set. The folded keys are made once, so each comparison
-// is one memcmp rather than a fold per byte, and all of them live in one
-// buffer.
-BlobWriter::Duplicate sort_byte_members(std::vector<size_t>& order, std::string& folded,
-                                        std::vector<std::string_view>& keys,
-                                        std::span<const std::string_view> members, bool fold) {
-    if (!fold) {
-        return sort_members(order, members.size(),
-                            [&](size_t a, size_t b) { return members[a] < members[b]; });
-    }
-    folded.clear();
-    for (const std::string_view member : members) {
-        for (const char ch : member) {
-            folded.push_back(static_cast<char>(format::fold_ascii(static_cast<uint8_t>(ch))));
-        }
-    }
-    keys.clear();
-    size_t at = 0;
-    for (const std::string_view member : members) {
-        keys.emplace_back(folded.data() + at, member.size());
-        at += member.size();
-    }
-    return sort_members(order, members.size(),
-                        [&](size_t a, size_t b) { return keys[a] < keys[b]; });
-}
-
 }  // namespace
 
 BlobWriter::BlobWriter(const BlobHeaderFields& header) : header_(header) {}
 
-void BlobWriter::reserve(size_t instances, size_t criteria, size_t /*pool_bytes*/) {
+// The format's order of byte-string members (format::compare_members):
+// unsigned bytes, a proper prefix first, ASCII-folded in a case-insensitive
+// set. A case-insensitive set's members are folded once, into one buffer.
+// Each key's first 8 bytes, read big-endian with zeros past the end, order
+// two members whenever they differ (a zero past the end is below any byte
+// there, as a prefix is below what extends it); only equal heads compare
+// the rest. Ties between equal members go by source position, so the order
+// is total: it is the one a stable sort gives, whichever sort makes it, and
+// the first equal pair is the same.
+BlobWriter::Duplicate BlobWriter::sort_byte_members(std::span<const std::string_view> members,
+                                                    bool fold) {
+    const size_t n = members.size();
+    const uint8_t* base = nullptr;
+    if (fold) {
+        size_t total = 0;
+        for (const std::string_view member : members) {
+            total += member.size();
+        }
+        folded_.resize(total);
+        auto* out = reinterpret_cast<uint8_t*>(folded_.data());
+        for (const std::string_view member : members) {
+            for (const char ch : member) {
+                *out++ = format::fold_ascii(static_cast<uint8_t>(ch));
+            }
+        }
+        base = reinterpret_cast<const uint8_t*>(folded_.data());
+    }
+    keys_.resize(n);
+    size_t at = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const uint8_t* bytes =
+            fold ? base + at : reinterpret_cast<const uint8_t*>(members[i].data());
+        const size_t size = members[i].size();
+        at += size;
+        uint8_t head[8] = {};
+        std::memcpy(head, bytes, std::min<size_t>(size, 8));
+        uint64_t word = 0;
+        for (const uint8_t byte : head) {
+            word = word << 8 | byte;
+        }
+        keys_[i] = MemberKey{word, bytes, to_u32(size), to_u32(i)};
+    }
+    const auto same = [](const MemberKey& a, const MemberKey& b) {
+        return a.head == b.head && a.size == b.size &&
+               (a.size <= 8 || std::memcmp(a.bytes + 8, b.bytes + 8, a.size - 8) == 0);
+    };
+    const auto less = [](const MemberKey& a, const MemberKey& b) {
+        if (a.head != b.head) {
+            return a.head < b.head;
+        }
+        const uint32_t common = std::min(a.size, b.size);
+        if (common > 8) {
+            const int order = std::memcmp(a.bytes + 8, b.bytes + 8, common - 8);
+            if (order != 0) {
+                return order < 0;
+            }
+        }
+        return a.size != b.size ? a.size < b.size : a.index < b.index;
+    };
+    if (n <= 16) {
+        for (size_t i = 1; i < n; ++i) {
+            const MemberKey key = keys_[i];
+            size_t j = i;
+            for (; j > 0 && less(key, keys_[j - 1]); --j) {
+                keys_[j] = keys_[j - 1];
+            }
+            keys_[j] = key;
+        }
+    } else {
+        std::sort(keys_.begin(), keys_.end(), less);
+    }
+    order_.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+        order_[i] = keys_[i].index;
+    }
+    for (size_t i = 1; i < n; ++i) {
+        if (same(keys_[i - 1], keys_[i])) {
+            return std::pair{size_t{keys_[i - 1].index}, size_t{keys_[i].index}};
+        }
+    }
+    return std::nullopt;
+}
+
+BlobWriter::Span BlobWriter::add_pool_item(size_t size) {
+    const Span span{static_cast<size_t>(format::align_up(pool_end_, format::kPoolAlignment)), size};
+    // Zeros up to the item and over it: padding stays zero, and the caller
+    // writes the item.
+    blob_.resize(front_ + span.at + size);
+    pool_end_ = span.at + size;
+    pool_size_ = static_cast<size_t>(format::align_up(pool_end_, format::kPoolAlignment));
+    return span;
+}
+
+BlobWriter::Span BlobWriter::add_bytes_item(std::string_view bytes) {
+    const Span span = add_pool_item(bytes.size());
+    if (!bytes.empty()) {
+        std::memcpy(blob_.data() + front_ + span.at, bytes.data(), bytes.size());
+    }
+    return span;
+}
+
+void BlobWriter::reserve(size_t instances, size_t criteria, size_t pool_bytes) {
     instances_.reserve(instances);
     criteria_.reserve(criteria);
+    if (blob_.empty()) {
+        // Nothing in the pool yet: it starts where these tables would end.
+        front_ = format::kHeaderSize + instances * format::kInstanceRecordSize +
+                 criteria * format::kCriterionRecordSize;
+    }
+    blob_.reserve(front_ + pool_bytes);
 }
 
 void BlobWriter::add_instance(const BlobInstance& instance) {
@@ -111,6 +185,11 @@ BlobWriter::Criterion& BlobWriter::add_criterion(const CriterionPlace& at, Op op
         core::contract_violation();  // Contract: a field and group of the instance, an
                                      // operator the format encodes with the kind.
     }
+    if (instances_.back().count > 0 &&
+        std::pair(criteria_.back().group, criteria_.back().field_index) >
+            std::pair(at.group, at.field_index)) {
+        in_order_ = false;
+    }
     Criterion& c = criteria_.emplace_back();
     c.field_index = at.field_index;
     c.group = at.group;
@@ -118,9 +197,8 @@ BlobWriter::Criterion& BlobWriter::add_criterion(const CriterionPlace& at, Op op
     c.kind = kind;
     c.flags = at.negate ? format::kFlagNegate : 0;
     c.value_count = value_count;
-    c.name.assign(at.field);
     ++instances_.back().count;
-    pool_size_ += static_cast<size_t>(format::align_up(c.name.size(), format::kPoolAlignment));
+    c.name = add_bytes_item(at.field);
     return c;
 }
 
@@ -157,8 +235,7 @@ void BlobWriter::add_bytes(const CriterionPlace& at, Op op, Kind kind, std::stri
     if (case_insensitive) {
         c.flags |= format::kFlagCaseInsensitive;
     }
-    c.data.assign(value);
-    pool_size_ += static_cast<size_t>(format::align_up(c.data.size(), format::kPoolAlignment));
+    c.data = add_bytes_item(value);
 }
 
 void BlobWriter::add_ip(const CriterionPlace& at, Op op, const IpValue& value) {
@@ -187,18 +264,16 @@ void BlobWriter::add_field_ref(const CriterionPlace& at, Op op, Kind kind,
         c.flags |= format::kFlagCaseInsensitive;
     }
     c.ref_field_index = ref_field_index;
-    c.data.assign(ref_field);
-    pool_size_ += static_cast<size_t>(format::align_up(c.data.size(), format::kPoolAlignment));
+    c.data = add_bytes_item(ref_field);
 }
 
-void BlobWriter::add_set(const CriterionPlace& at, Op op, Kind kind, size_t count, std::string data,
-                         bool case_insensitive) {
+void BlobWriter::add_set(const CriterionPlace& at, Op op, Kind kind, size_t count,
+                         std::string_view data, bool case_insensitive) {
     Criterion& c = add_criterion(at, op, kind, to_u32(count));
     if (case_insensitive) {
         c.flags |= format::kFlagCaseInsensitive;
     }
-    c.data = std::move(data);
-    pool_size_ += static_cast<size_t>(format::align_up(c.data.size(), format::kPoolAlignment));
+    c.data = add_bytes_item(data);
 }
 
 BlobWriter::Duplicate BlobWriter::add_scalar_set(const CriterionPlace& at, Kind kind,
@@ -219,7 +294,7 @@ BlobWriter::Duplicate BlobWriter::add_scalar_set(const CriterionPlace& at, Kind 
     for (const size_t i : order_) {
         append_u64(data, members[i]);
     }
-    add_set(at, Op::in, kind, members.size(), std::move(data), false);
+    add_set(at, Op::in, kind, members.size(), data, false);
     return std::nullopt;
 }
 
@@ -228,18 +303,29 @@ BlobWriter::Duplicate BlobWriter::add_byte_members(const CriterionPlace& at, Op 
                                                    bool case_insensitive) {
     // The format's order; a case-insensitive set in folded order, so two
     // members that differ only in case are a duplicate.
-    const auto duplicate = sort_byte_members(order_, folded_, keys_, members, case_insensitive);
+    const auto duplicate = sort_byte_members(members, case_insensitive);
     if (duplicate) {
         return duplicate;
     }
-    std::string data;
-    for (const size_t i : order_) {
-        append_u32(data, to_u32(members[i].size()));
-        data.append(members[i]);
-        data.resize(static_cast<size_t>(format::align_up(data.size(), format::kByteSetAlignment)),
-                    '\0');
+    // Each member a u32 length, its bytes, zeros to a multiple of 4: laid
+    // out straight into the pool item, which comes zero-filled.
+    Criterion& c = add_criterion(at, op, kind, to_u32(members.size()));
+    if (case_insensitive) {
+        c.flags |= format::kFlagCaseInsensitive;
     }
-    add_set(at, op, kind, members.size(), std::move(data), case_insensitive);
+    size_t size = 0;
+    for (const std::string_view member : members) {
+        size += 4 + static_cast<size_t>(format::align_up(member.size(), format::kByteSetAlignment));
+    }
+    c.data = add_pool_item(size);
+    uint8_t* out = blob_.data() + front_ + c.data.at;
+    for (const size_t i : order_) {
+        store_u32(out, to_u32(members[i].size()));
+        if (!members[i].empty()) {
+            std::memcpy(out + 4, members[i].data(), members[i].size());
+        }
+        out += 4 + format::align_up(members[i].size(), format::kByteSetAlignment);
+    }
     return std::nullopt;
 }
 
@@ -275,7 +361,7 @@ std::optional<BlobWriter::RegexRefusal> BlobWriter::add_regex(
     if (patterns.empty()) {
         core::contract_violation();  // Contract: one or more patterns.
     }
-    const auto duplicate = sort_byte_members(order_, folded_, keys_, patterns, case_insensitive);
+    const auto duplicate = sort_byte_members(patterns, case_insensitive);
     if (duplicate) {
         return RegexRefusal{duplicate, std::nullopt};
     }
@@ -305,14 +391,12 @@ void BlobWriter::add_regex_program(const CriterionPlace& at,
         if (case_insensitive) {
             c.flags |= format::kFlagCaseInsensitive;
         }
-        c.data.assign(patterns[0]);
-        pool_size_ += static_cast<size_t>(format::align_up(c.data.size(), format::kPoolAlignment));
+        c.data = add_bytes_item(patterns[0]);
     } else if (add_byte_members(at, Op::regex, Kind::string, patterns, case_insensitive)) {
         core::contract_violation();  // Contract: distinct patterns.
     }
-    Criterion& c = criteria_.back();
-    c.program.assign(reinterpret_cast<const char*>(program.data()), program.size());
-    pool_size_ += static_cast<size_t>(format::align_up(c.program.size(), format::kPoolAlignment));
+    criteria_.back().program = add_bytes_item(
+        std::string_view(reinterpret_cast<const char*>(program.data()), program.size()));
 }
 
 BlobWriter::Duplicate BlobWriter::add_ip_set(const CriterionPlace& at,
@@ -337,17 +421,17 @@ BlobWriter::Duplicate BlobWriter::add_ip_set(const CriterionPlace& at,
         data.push_back(static_cast<char>(members[i].prefix_len));
         data.append(format::kIpSetEntrySize - format::kIpAddressSize - 1, '\0');
     }
-    add_set(at, Op::in, Kind::ip, members.size(), std::move(data), false);
+    add_set(at, Op::in, Kind::ip, members.size(), data, false);
     return std::nullopt;
 }
 
 BlobWriter::Mark BlobWriter::mark() const noexcept {
-    return Mark{instances_.size(), criteria_.size(), pool_size_};
+    return Mark{instances_.size(), criteria_.size(), pool_size_, pool_end_, in_order_};
 }
 
 void BlobWriter::rollback(const Mark& m) {
     if (m.instance_count > instances_.size() || m.criterion_count > criteria_.size() ||
-        m.pool_size > pool_size_ ||
+        m.pool_size > pool_size_ || m.pool_end > pool_end_ ||
         (m.instance_count > 0 &&
          instances_[m.instance_count - 1].first + instances_[m.instance_count - 1].count <
              m.criterion_count)) {
@@ -356,20 +440,84 @@ void BlobWriter::rollback(const Mark& m) {
     instances_.resize(m.instance_count);
     criteria_.resize(m.criterion_count);
     pool_size_ = m.pool_size;
+    pool_end_ = m.pool_end;
+    in_order_ = m.in_order;
+    if (!blob_.empty()) {
+        blob_.resize(front_ + pool_end_);
+    }
     if (!instances_.empty()) {
         Instance& last = instances_.back();
         last.count = m.criterion_count - last.first;
     }
 }
 
+void BlobWriter::lay_out_again() {
+    // The canonical order: by (group, field_index), the caller's order
+    // within one; stable_sort keeps it.
+    for (const Instance& instance : instances_) {
+        const auto first = criteria_.begin() + static_cast<std::ptrdiff_t>(instance.first);
+        std::stable_sort(first, first + static_cast<std::ptrdiff_t>(instance.count),
+                         [](const Criterion& a, const Criterion& b) {
+                             return std::pair(a.group, a.field_index) <
+                                    std::pair(b.group, b.field_index);
+                         });
+    }
+    std::vector<uint8_t> old = std::move(blob_);
+    const size_t old_front = front_;
+    blob_.clear();
+    blob_.reserve(old.size());
+    pool_end_ = 0;
+    pool_size_ = 0;
+    const auto again = [&](Span& item) {
+        const Span moved = add_pool_item(item.size);
+        if (item.size > 0) {
+            std::memcpy(blob_.data() + front_ + moved.at, old.data() + old_front + item.at,
+                        item.size);
+        }
+        item = moved;
+    };
+    for (Criterion& c : criteria_) {
+        again(c.name);
+        if (format::encoding(c.op, c.kind).uses_pool) {
+            again(c.data);
+        }
+        if (c.op == Op::regex) {
+            again(c.program);
+        }
+    }
+    in_order_ = true;
+}
+
 std::vector<uint8_t> BlobWriter::finish() {
+    if (!in_order_) {
+        lay_out_again();
+    }
     const size_t criteria_offset =
         format::kHeaderSize + instances_.size() * format::kInstanceRecordSize;
     const size_t pool_offset = criteria_offset + criteria_.size() * format::kCriterionRecordSize;
     const size_t total = pool_offset + pool_size_;
+    if (pool_size_ != static_cast<size_t>(format::align_up(pool_end_, format::kPoolAlignment))) {
+        core::invariant_broken();  // pool_size_ is the pool laid out so far.
+    }
 
-    std::vector<uint8_t> blob(total, 0);
-    uint8_t* h = blob.data();
+    // The pool is laid out; it moves to where the tables end, and the bytes
+    // after its last item, up to pool_size_, are zero.
+    if (blob_.size() < front_) {
+        blob_.resize(front_);  // no pool item at all
+    }
+    if (pool_offset < front_) {
+        std::memmove(blob_.data() + pool_offset, blob_.data() + front_, pool_end_);
+        blob_.resize(pool_offset + pool_end_);
+        blob_.resize(total);
+    } else {
+        blob_.resize(total);
+        if (pool_offset > front_) {
+            std::memmove(blob_.data() + pool_offset, blob_.data() + front_, pool_end_);
+        }
+    }
+    std::memset(blob_.data(), 0, pool_offset);
+
+    uint8_t* h = blob_.data();
     std::memcpy(h, format::kMagic, sizeof(format::kMagic));
     store_u16(h + 8, format::kFormatVersion);
     store_u16(h + 10, format::kHeaderSize);
@@ -385,37 +533,19 @@ std::vector<uint8_t> BlobWriter::finish() {
     store_u32(h + 64, to_u32(pool_offset));
     store_u32(h + 68, to_u32(pool_size_));
 
-    uint8_t* const pool = blob.data() + pool_offset;
-    size_t pool_at = 0;
-    const auto pool_item = [&](const std::string& bytes) {
-        const auto start = static_cast<size_t>(format::align_up(pool_at, format::kPoolAlignment));
-        std::memcpy(pool + start, bytes.data(), bytes.size());
-        pool_at = start + bytes.size();
-        return to_u32(start);
-    };
-    size_t record_index = 0;
     for (size_t i = 0; i < instances_.size(); ++i) {
         const Instance& instance = instances_[i];
-        uint8_t* r = blob.data() + format::kHeaderSize + i * format::kInstanceRecordSize;
+        uint8_t* r = blob_.data() + format::kHeaderSize + i * format::kInstanceRecordSize;
         store_u32(r, instance.fields.id);
         store_u32(r + 4, instance.fields.template_type_id);
         store_u32(r + 8, instance.fields.template_type_version);
         store_u32(r + 12, instance.fields.rule_id);
-        store_u32(r + 16, to_u32(record_index));
+        store_u32(r + 16, to_u32(instance.first));
         store_u32(r + 20, to_u32(instance.count));
         store_u16(r + 24, instance.fields.field_count);
         store_u16(r + 26, instance.fields.exclusion_count);
-
-        // The canonical order: by (group, field_index), the caller's order
-        // within one; stable_sort keeps it.
-        order_.resize(instance.count);
-        std::iota(order_.begin(), order_.end(), instance.first);
-        std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
-            return std::pair(criteria_[a].group, criteria_[a].field_index) <
-                   std::pair(criteria_[b].group, criteria_[b].field_index);
-        });
         uint16_t next_group = 1;
-        for (const size_t k : order_) {
+        for (size_t k = instance.first; k < instance.first + instance.count; ++k) {
             const Criterion& c = criteria_[k];
             if (c.group > next_group) {
                 core::contract_violation();  // Contract: every exclusion has a criterion.
@@ -423,39 +553,35 @@ std::vector<uint8_t> BlobWriter::finish() {
             if (c.group == next_group) {
                 ++next_group;
             }
-            uint8_t* cr =
-                blob.data() + criteria_offset + record_index * format::kCriterionRecordSize;
+            uint8_t* cr = blob_.data() + criteria_offset + k * format::kCriterionRecordSize;
             store_u16(cr, c.field_index);
             cr[2] = static_cast<uint8_t>(c.op);
             cr[3] = static_cast<uint8_t>(c.kind);
             cr[4] = c.flags;
             cr[5] = c.prefix_len;
             store_u16(cr + 6, c.group);
-            store_u32(cr + 8, pool_item(c.name));
-            store_u32(cr + 12, to_u32(c.name.size()));
+            store_u32(cr + 8, to_u32(c.name.at));
+            store_u32(cr + 12, to_u32(c.name.size));
             if (format::encoding(c.op, c.kind).uses_pool) {
-                store_u32(cr + 16, pool_item(c.data));
-                store_u32(cr + 20, to_u32(c.data.size()));
-            }
-            if (c.op == Op::regex) {
-                // Its place follows from the data's end; no field names it.
-                static_cast<void>(pool_item(c.program));
+                store_u32(cr + 16, to_u32(c.data.at));
+                store_u32(cr + 20, to_u32(c.data.size));
             }
             store_u32(cr + 24, c.value_count);
             store_u16(cr + 28, c.ref_field_index);
             std::memcpy(cr + 32, c.inline_values.data(), c.inline_values.size());
-            ++record_index;
         }
         if (next_group <= instance.fields.exclusion_count) {
             core::contract_violation();  // Contract: every exclusion has a criterion.
         }
     }
-    if (static_cast<size_t>(format::align_up(pool_at, format::kPoolAlignment)) != pool_size_) {
-        core::invariant_broken();  // pool_size_ counts what finish() lays out.
-    }
+    std::vector<uint8_t> blob = std::move(blob_);
     instances_ = {};
     criteria_ = {};
+    blob_ = {};
+    front_ = format::kHeaderSize;
+    pool_end_ = 0;
     pool_size_ = 0;
+    in_order_ = true;
     return blob;
 }
 
