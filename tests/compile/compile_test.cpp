@@ -461,6 +461,46 @@ TEST_CASE("string operators take any of several values, as a sorted set") {
     CHECK(result.value->source_criterion == std::vector<CriterionOrigin>{{0, 0}, {0, 1}, {0, 2}});
 }
 
+// The order of docs/format.md: (group, field index), and criteria on one
+// field of one group in their source order, for few criteria (sorted one
+// way) and many (another).
+TEST_CASE("criteria are ordered by group and field and otherwise keep their source order") {
+    for (const size_t n : {size_t{5}, size_t{64}, size_t{65}, size_t{200}}) {
+        INFO(n << " criteria");
+        const char* fields[] = {"parent", "b", "image", "a"};
+        std::string own;
+        std::string excluded;
+        for (size_t k = 0; k < n; ++k) {
+            const std::string criterion =
+                fmt::format("criteria {{ field: \"{}\" op: OP_EQ values {{ string: \"v{}\" }} }}\n",
+                            fields[(k * 7 + k / 3) % 4], k);
+            (k % 5 == 4 ? excluded : own) += criterion;
+        }
+        const auto result = compile_text(std::string(kHeader) +
+                                         "instances { id: 1 template_type { id: 5 version: 1 }\n" +
+                                         own + "exclusions { " + excluded + "}\n}\n");
+        REQUIRE(result.ok());
+        const format::InstanceView instance = read(result.value->bytes).instance(0);
+        REQUIRE(instance.criterion_count() == n);
+        size_t checked = 0;
+        for (uint32_t k = 1; k < n; ++k) {
+            const format::CriterionView before = instance.criterion(k - 1);
+            const format::CriterionView after = instance.criterion(k);
+            const auto value_number = [](const format::CriterionView& c) {
+                return std::stoul(std::string(reinterpret_cast<const char*>(c.data().data) + 1,
+                                              c.data().size - 1));
+            };
+            REQUIRE(std::pair(before.group(), before.field_index()) <=
+                    std::pair(after.group(), after.field_index()));
+            if (before.group() == after.group() && before.field_index() == after.field_index()) {
+                REQUIRE(value_number(before) < value_number(after));
+                ++checked;
+            }
+        }
+        CHECK(checked >= (n > 5 ? n / 2 : 1));
+    }
+}
+
 TEST_CASE("a field reference stores the other field's index and name") {
     const auto result = compile_text(
         one_instance("  criteria { field: \"parent\" op: OP_EQ case_insensitive: true "

@@ -459,9 +459,24 @@ void Compiler::instance(size_t i) {
     // The blob's order: by group, then field index; criteria of one field
     // keep their source order (they are ANDed, so it means nothing, and
     // keeping it gives one encoding).
-    std::stable_sort(pending_.begin(), pending_.end(), [](const Pending& a, const Pending& b) {
+    // Most instances hold a few criteria: an insertion sort (stable, and
+    // std::stable_sort allocates) up to 64, which a raised
+    // max_criteria_per_instance_incl cannot make quadratic.
+    const auto place_less = [](const Pending& a, const Pending& b) {
         return std::tie(a.group, a.field_index) < std::tie(b.group, b.field_index);
-    });
+    };
+    if (pending_.size() > 64) {
+        std::stable_sort(pending_.begin(), pending_.end(), place_less);
+    } else {
+        for (size_t k = 1; k < pending_.size(); ++k) {
+            const Pending p = pending_[k];
+            size_t j = k;
+            for (; j > 0 && place_less(p, pending_[j - 1]); --j) {
+                pending_[j] = pending_[j - 1];
+            }
+            pending_[j] = p;
+        }
+    }
     const BlobWriter::Mark mark = writer_->mark();
     writer_->add_instance(BlobInstance{instance.id(), instance.template_type().id(),
                                        instance.template_type().version(), instance.rule(),
@@ -824,22 +839,11 @@ PartialCompile Compiler::run() {
                            limits_.max_instances_incl),
                source_.file_location());
     }
-    // The criteria, and about what their pool items take (names and values,
-    // with their set lengths and padding; not regex programs), so that the
-    // writer's buffers are allocated once.
     size_t criterion_total = 0;
-    size_t pool_estimate = 0;
     for (const auto& instance : message_.instances()) {
         for (size_t g = 0; g <= static_cast<size_t>(instance.exclusions_size()); ++g) {
             for (const auto& c : group_criteria(instance, g)) {
-                if (c.wildcard()) {
-                    continue;
-                }
-                ++criterion_total;
-                pool_estimate += c.field().size() + 8;
-                for (const auto& value : c.values()) {
-                    pool_estimate += text_of(value).size() + 8;
-                }
+                criterion_total += c.wildcard() ? 0 : 1;
             }
         }
     }
@@ -857,7 +861,11 @@ PartialCompile Compiler::run() {
     check_rules();
     if (file_ok) {
         writer_.emplace(fields);
-        writer_->reserve(instance_count, criterion_total, pool_estimate);
+        // Room for the pool at 128 bytes a criterion, above what the
+        // imported SigmaHQ set takes (85): room not written is never
+        // touched, and summing the values' sizes instead would read every
+        // value once more, which costs more than growing the buffer.
+        writer_->reserve(instance_count, criterion_total, criterion_total * 128);
     }
     for (const uint32_t i : order) {
         instance(i);
