@@ -87,6 +87,20 @@ std::vector<uint8_t> compile_or_exit(const ContentSource& source, const Registry
     return std::move(compiled.value->bytes);
 }
 
+// Calls `visit` on each criterion of the instance: its own, then those of
+// each exclusion.
+template <class Visit>
+void each_criterion(const v1::TemplateInstance& instance, const Visit& visit) {
+    for (const v1::Criterion& c : instance.criteria()) {
+        visit(c);
+    }
+    for (const v1::Exclusion& exclusion : instance.exclusions()) {
+        for (const v1::Criterion& c : exclusion.criteria()) {
+            visit(c);
+        }
+    }
+}
+
 // Format 1 (docs/format.md before format 2, `git log -p docs/format.md`)
 // stored a 24-byte record per instance (format 2: 32) and, for every field
 // of its template type, one 48-byte criterion record with the field's name
@@ -104,14 +118,7 @@ uint64_t dense_size(const v1::ContentFile& content, const Registry& registry, ui
             give_up("an imported instance names a template type the registry lacks");
         }
         std::set<std::string_view> named;
-        for (const v1::Criterion& c : instance.criteria()) {
-            named.insert(c.field());
-        }
-        for (const v1::Exclusion& exclusion : instance.exclusions()) {
-            for (const v1::Criterion& c : exclusion.criteria()) {
-                named.insert(c.field());
-            }
-        }
+        each_criterion(instance, [&](const v1::Criterion& c) { named.insert(c.field()); });
         bytes -= 8;
         for (const FieldSpec& field : type->fields) {
             if (named.count(field.name) == 0) {
@@ -160,14 +167,7 @@ uint64_t walk_source(const v1::ContentFile& content) {
     };
     for (const v1::TemplateInstance& instance : content.instances()) {
         sum += instance.id() + instance.template_type().id();
-        for (const v1::Criterion& c : instance.criteria()) {
-            criterion(c);
-        }
-        for (const v1::Exclusion& exclusion : instance.exclusions()) {
-            for (const v1::Criterion& c : exclusion.criteria()) {
-                criterion(c);
-            }
-        }
+        each_criterion(instance, criterion);
     }
     return sum;
 }
@@ -193,14 +193,7 @@ std::vector<RegexJob> regex_jobs(const v1::ContentFile& content) {
         jobs.push_back(std::move(job));
     };
     for (const v1::TemplateInstance& instance : content.instances()) {
-        for (const v1::Criterion& c : instance.criteria()) {
-            criterion(c);
-        }
-        for (const v1::Exclusion& exclusion : instance.exclusions()) {
-            for (const v1::Criterion& c : exclusion.criteria()) {
-                criterion(c);
-            }
-        }
+        each_criterion(instance, criterion);
     }
     return jobs;
 }
