@@ -88,7 +88,9 @@ BlobWriter::Duplicate BlobWriter::sort_byte_members(std::span<const std::string_
         const size_t size = members[i].size();
         at += size;
         uint8_t head[8] = {};
-        std::memcpy(head, bytes, std::min<size_t>(size, 8));
+        if (size > 0) {  // an empty view may hold no pointer
+            std::memcpy(head, bytes, std::min<size_t>(size, 8));
+        }
         uint64_t word = 0;
         for (const uint8_t byte : head) {
             word = word << 8 | byte;
