@@ -205,7 +205,9 @@ class BlobWriter {
     size_t instance_count() const noexcept { return instances_.size(); }
     size_t criterion_count() const noexcept { return criteria_.size(); }
     // The pool's size so far, as the blob will have it.
-    size_t pool_size() const noexcept { return pool_size_; }
+    size_t pool_size() const noexcept {
+        return static_cast<size_t>(format::align_up(pool_end_, format::kPoolAlignment));
+    }
 
     // Where the writer stands: rollback(mark()) undoes everything added
     // since, so a compiler can leave out an instance it finds wrong half way
@@ -213,7 +215,6 @@ class BlobWriter {
     struct Mark {
         size_t instance_count = 0;
         size_t criterion_count = 0;
-        size_t pool_size = 0;
         size_t pool_end = 0;
         bool in_order = true;
     };
@@ -289,10 +290,9 @@ class BlobWriter {
     // end; otherwise finish() lays it out again.
     std::vector<uint8_t> blob_;
     size_t front_ = format::kHeaderSize;
-    // Where the last item ends, pool-relative, and the pool's size so far
-    // (that end rounded up to a multiple of 8).
+    // Where the last item ends, pool-relative; the pool's size so far is
+    // that end rounded up to a multiple of 8.
     size_t pool_end_ = 0;
-    size_t pool_size_ = 0;
     // Whether every instance's criteria came in (group, field_index) order.
     bool in_order_ = true;
     std::vector<size_t> order_;

@@ -144,7 +144,6 @@ BlobWriter::Span BlobWriter::add_pool_item(size_t size) {
     // writes the item.
     blob_.resize(front_ + span.at + size);
     pool_end_ = span.at + size;
-    pool_size_ = static_cast<size_t>(format::align_up(pool_end_, format::kPoolAlignment));
     return span;
 }
 
@@ -428,12 +427,12 @@ BlobWriter::Duplicate BlobWriter::add_ip_set(const CriterionPlace& at,
 }
 
 BlobWriter::Mark BlobWriter::mark() const noexcept {
-    return Mark{instances_.size(), criteria_.size(), pool_size_, pool_end_, in_order_};
+    return Mark{instances_.size(), criteria_.size(), pool_end_, in_order_};
 }
 
 void BlobWriter::rollback(const Mark& m) {
     if (m.instance_count > instances_.size() || m.criterion_count > criteria_.size() ||
-        m.pool_size > pool_size_ || m.pool_end > pool_end_ ||
+        m.pool_end > pool_end_ ||
         (m.instance_count > 0 &&
          instances_[m.instance_count - 1].first + instances_[m.instance_count - 1].count <
              m.criterion_count)) {
@@ -441,7 +440,6 @@ void BlobWriter::rollback(const Mark& m) {
     }
     instances_.resize(m.instance_count);
     criteria_.resize(m.criterion_count);
-    pool_size_ = m.pool_size;
     pool_end_ = m.pool_end;
     in_order_ = m.in_order;
     if (!blob_.empty()) {
@@ -469,14 +467,9 @@ void BlobWriter::lay_out_again() {
     blob_.clear();
     blob_.reserve(old.size());
     pool_end_ = 0;
-    pool_size_ = 0;
     const auto again = [&](Span& item) {
-        const Span moved = add_pool_item(item.size);
-        if (item.size > 0) {
-            std::memcpy(blob_.data() + front_ + moved.at, old.data() + old_front + item.at,
-                        item.size);
-        }
-        item = moved;
+        item = add_bytes_item(std::string_view(
+            reinterpret_cast<const char*>(old.data() + old_front + item.at), item.size));
     };
     for (Criterion& c : criteria_) {
         again(c.name);
@@ -497,13 +490,11 @@ std::vector<uint8_t> BlobWriter::finish() {
     const size_t criteria_offset =
         format::kHeaderSize + instances_.size() * format::kInstanceRecordSize;
     const size_t pool_offset = criteria_offset + criteria_.size() * format::kCriterionRecordSize;
-    const size_t total = pool_offset + pool_size_;
-    if (pool_size_ != static_cast<size_t>(format::align_up(pool_end_, format::kPoolAlignment))) {
-        core::invariant_broken();  // pool_size_ is the pool laid out so far.
-    }
+    const size_t pool_size = this->pool_size();
+    const size_t total = pool_offset + pool_size;
 
     // The pool is laid out; it moves to where the tables end, and the bytes
-    // after its last item, up to pool_size_, are zero.
+    // after its last item, up to pool_size, are zero.
     if (blob_.size() < front_) {
         blob_.resize(front_);  // no pool item at all
     }
@@ -533,7 +524,7 @@ std::vector<uint8_t> BlobWriter::finish() {
     store_u32(h + 56, to_u32(criteria_offset));
     store_u32(h + 60, to_u32(criteria_.size()));
     store_u32(h + 64, to_u32(pool_offset));
-    store_u32(h + 68, to_u32(pool_size_));
+    store_u32(h + 68, to_u32(pool_size));
 
     for (size_t i = 0; i < instances_.size(); ++i) {
         const Instance& instance = instances_[i];
@@ -582,7 +573,6 @@ std::vector<uint8_t> BlobWriter::finish() {
     blob_ = {};
     front_ = format::kHeaderSize;
     pool_end_ = 0;
-    pool_size_ = 0;
     in_order_ = true;
     return blob;
 }
