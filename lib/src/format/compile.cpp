@@ -13,6 +13,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "format/stable_sort_small.hpp"
 #include "ringward/compile.hpp"
 #include "schema/content_source.hpp"
 
@@ -459,24 +460,9 @@ void Compiler::instance(size_t i) {
     // The blob's order: by group, then field index; criteria of one field
     // keep their source order (they are ANDed, so it means nothing, and
     // keeping it gives one encoding).
-    // Most instances hold a few criteria: an insertion sort (stable, and
-    // std::stable_sort allocates) up to 64, which a raised
-    // max_criteria_per_instance_incl cannot make quadratic.
-    const auto place_less = [](const Pending& a, const Pending& b) {
+    stable_sort_small(pending_.begin(), pending_.end(), [](const Pending& a, const Pending& b) {
         return std::tie(a.group, a.field_index) < std::tie(b.group, b.field_index);
-    };
-    if (pending_.size() > 64) {
-        std::stable_sort(pending_.begin(), pending_.end(), place_less);
-    } else {
-        for (size_t k = 1; k < pending_.size(); ++k) {
-            const Pending p = pending_[k];
-            size_t j = k;
-            for (; j > 0 && place_less(p, pending_[j - 1]); --j) {
-                pending_[j] = pending_[j - 1];
-            }
-            pending_[j] = p;
-        }
-    }
+    });
     const BlobWriter::Mark mark = writer_->mark();
     writer_->add_instance(BlobInstance{instance.id(), instance.template_type().id(),
                                        instance.template_type().version(), instance.rule(),

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "format/stable_sort_small.hpp"
 #include "ringward/compile.hpp"
 #include "ringward/core/contract.hpp"
 #include "ringward/regex.hpp"
@@ -40,7 +41,7 @@ template <class Less>
 BlobWriter::Duplicate sort_members(std::vector<size_t>& order, size_t n, Less less) {
     order.resize(n);
     std::iota(order.begin(), order.end(), size_t{0});
-    std::stable_sort(order.begin(), order.end(), less);
+    stable_sort_small(order.begin(), order.end(), less);
     for (size_t i = 1; i < n; ++i) {
         if (!less(order[i - 1], order[i])) {
             return std::pair{std::min(order[i - 1], order[i]), std::max(order[i - 1], order[i])};
@@ -59,9 +60,8 @@ BlobWriter::BlobWriter(const BlobHeaderFields& header) : header_(header) {}
 // Each key's first 8 bytes, read big-endian with zeros past the end, order
 // two members whenever they differ (a zero past the end is below any byte
 // there, as a prefix is below what extends it); only equal heads compare
-// the rest. Ties between equal members go by source position, so the order
-// is total: it is the one a stable sort gives, whichever sort makes it, and
-// the first equal pair is the same.
+// the rest. The sort is stable, so equal members stay in source order and
+// the first equal pair comes out as its two source positions, ascending.
 BlobWriter::Duplicate BlobWriter::sort_byte_members(std::span<const std::string_view> members,
                                                     bool fold) {
     const size_t n = members.size();
@@ -97,10 +97,6 @@ BlobWriter::Duplicate BlobWriter::sort_byte_members(std::span<const std::string_
         }
         keys_[i] = MemberKey{word, bytes, to_u32(size), to_u32(i)};
     }
-    const auto same = [](const MemberKey& a, const MemberKey& b) {
-        return a.head == b.head && a.size == b.size &&
-               (a.size <= 8 || std::memcmp(a.bytes + 8, b.bytes + 8, a.size - 8) == 0);
-    };
     const auto less = [](const MemberKey& a, const MemberKey& b) {
         if (a.head != b.head) {
             return a.head < b.head;
@@ -112,26 +108,15 @@ BlobWriter::Duplicate BlobWriter::sort_byte_members(std::span<const std::string_
                 return order < 0;
             }
         }
-        return a.size != b.size ? a.size < b.size : a.index < b.index;
+        return a.size < b.size;
     };
-    if (n <= 16) {
-        for (size_t i = 1; i < n; ++i) {
-            const MemberKey key = keys_[i];
-            size_t j = i;
-            for (; j > 0 && less(key, keys_[j - 1]); --j) {
-                keys_[j] = keys_[j - 1];
-            }
-            keys_[j] = key;
-        }
-    } else {
-        std::sort(keys_.begin(), keys_.end(), less);
-    }
+    stable_sort_small(keys_.begin(), keys_.end(), less);
     order_.resize(n);
     for (size_t i = 0; i < n; ++i) {
         order_[i] = keys_[i].index;
     }
     for (size_t i = 1; i < n; ++i) {
-        if (same(keys_[i - 1], keys_[i])) {
+        if (!less(keys_[i - 1], keys_[i])) {
             return std::pair{size_t{keys_[i - 1].index}, size_t{keys_[i].index}};
         }
     }
@@ -456,11 +441,11 @@ void BlobWriter::lay_out_again() {
     // within one; stable_sort keeps it.
     for (const Instance& instance : instances_) {
         const auto first = criteria_.begin() + static_cast<std::ptrdiff_t>(instance.first);
-        std::stable_sort(first, first + static_cast<std::ptrdiff_t>(instance.count),
-                         [](const Criterion& a, const Criterion& b) {
-                             return std::pair(a.group, a.field_index) <
-                                    std::pair(b.group, b.field_index);
-                         });
+        stable_sort_small(first, first + static_cast<std::ptrdiff_t>(instance.count),
+                          [](const Criterion& a, const Criterion& b) {
+                              return std::pair(a.group, a.field_index) <
+                                     std::pair(b.group, b.field_index);
+                          });
     }
     std::vector<uint8_t> old = std::move(blob_);
     const size_t old_front = front_;
