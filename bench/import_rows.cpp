@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <set>
@@ -147,15 +146,7 @@ struct TimedRow {
 uint64_t walk_source(const v1::ContentFile& content) {
     uint64_t sum = 0;
     const auto read = [&sum](const std::string& text) {
-        size_t i = 0;
-        for (; i + 8 <= text.size(); i += 8) {
-            uint64_t word = 0;
-            std::memcpy(&word, text.data() + i, 8);
-            sum += word;
-        }
-        for (; i < text.size(); ++i) {
-            sum += static_cast<uint8_t>(text[i]);
-        }
+        sum += read_every_byte(reinterpret_cast<const uint8_t*>(text.data()), text.size());
     };
     const auto criterion = [&](const v1::Criterion& c) {
         read(c.field());

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 #include <vector>
 
@@ -38,6 +40,23 @@ inline Timing time_runs(int reps, const std::function<void()>& run) {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     return timing_of(std::move(runs));
+}
+
+// Every byte of `data` read once, eight at a time where it can, and summed:
+// the least any pass over the bytes costs, for the rows that measure what
+// a check or a compile cannot go below.
+inline uint64_t read_every_byte(const uint8_t* data, size_t size) {
+    uint64_t sum = 0;
+    size_t i = 0;
+    for (; i + 8 <= size; i += 8) {
+        uint64_t word = 0;
+        std::memcpy(&word, data + i, 8);
+        sum += word;
+    }
+    for (; i < size; ++i) {
+        sum += data[i];
+    }
+    return sum;
 }
 
 }  // namespace ringward::bench
