@@ -105,11 +105,27 @@ void each_criterion(const v1::TemplateInstance& instance, const Visit& visit) {
 // of its template type, one 48-byte criterion record with the field's name
 // in the pool, 8-aligned: a wildcard cost as much as a criterion. So the
 // same content in the dense layout is the format 2 blob, 8 bytes less per
-// instance, plus a record and a name for each field that no criterion of
+// instance, with a name in the pool for every criterion rather than the
+// name table, plus a record and a name for each field that no criterion of
 // the instance (or of its exclusions) names. Everything else (records of
 // real criteria, values, regex programs) is counted at its format 2 size.
-uint64_t dense_size(const v1::ContentFile& content, const Registry& registry, uint64_t blob_size) {
-    uint64_t bytes = blob_size;
+uint64_t dense_size(const v1::ContentFile& content, const Registry& registry,
+                    const std::vector<uint8_t>& blob) {
+    format::BlobView view;
+    if (!format::read_blob(blob.data(), blob.size(), format::Limits{}, &view).ok()) {
+        give_up("the imported blob does not read");
+    }
+    const auto padded = [](uint64_t size) { return (size + 7) / 8 * 8; };
+    uint64_t bytes = blob.size() - padded(uint64_t{view.name_count()} * format::kNameEntrySize);
+    for (uint32_t i = 0; i < view.name_count(); ++i) {
+        bytes -= padded(view.name(i).size);
+    }
+    for (uint32_t i = 0; i < view.instance_count(); ++i) {
+        const format::InstanceView instance = view.instance(i);
+        for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
+            bytes += padded(instance.criterion(k).name().size);
+        }
+    }
     for (const v1::TemplateInstance& instance : content.instances()) {
         const TemplateType* type =
             registry.find(instance.template_type().id(), instance.template_type().version());
@@ -121,7 +137,7 @@ uint64_t dense_size(const v1::ContentFile& content, const Registry& registry, ui
         bytes -= 8;
         for (const FieldSpec& field : type->fields) {
             if (named.count(field.name) == 0) {
-                bytes += 48 + (field.name.size() + 7) / 8 * 8;
+                bytes += 48 + padded(field.name.size());
             }
         }
     }
@@ -238,7 +254,7 @@ bool run_import_rows(const ImportRowsOptions& options) {
     const Registry& types = *registry.value;
     const std::vector<uint8_t> process_blob = compile_or_exit(source_of(process.text), types);
     const auto instances = static_cast<uint64_t>(process.content.instances_size());
-    const uint64_t dense = dense_size(process.content, types, process_blob.size());
+    const uint64_t dense = dense_size(process.content, types, process_blob);
     const double per_instance =
         static_cast<double>(process_blob.size()) / static_cast<double>(instances);
     const double dense_per_instance = static_cast<double>(dense) / static_cast<double>(instances);

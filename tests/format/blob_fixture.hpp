@@ -252,6 +252,7 @@ struct BlobBytes {
     static constexpr uint32_t kCriterionCount = 60;
     static constexpr uint32_t kPoolOffset = 64;
     static constexpr uint32_t kPoolSize = 68;
+    static constexpr uint32_t kNameCount = 72;
 
     uint32_t criterion_table() const { return u32(kCriterionTableOffset); }
     uint32_t pool() const { return u32(kPoolOffset); }
@@ -260,8 +261,12 @@ struct BlobBytes {
     // Record offsets (docs/format.md, "Layout").
     static constexpr uint32_t instance(uint32_t i) { return 80 + 32 * i; }
     uint32_t criterion(uint32_t k) const { return criterion_table() + 48 * k; }
+    // Blob offset of name table entry i (docs/format.md, "Name table"), and
+    // of the entry criterion k names.
+    uint32_t name_entry(uint32_t i) const { return pool() + 12 * i; }
+    uint32_t name_entry_of(uint32_t k) const { return name_entry(u32(criterion(k) + 8)); }
     // Blob offsets of a criterion's field name and value data.
-    uint32_t name_at(uint32_t k) const { return pool() + u32(criterion(k) + 8); }
+    uint32_t name_at(uint32_t k) const { return pool() + u32(name_entry_of(k)); }
     uint32_t data_at(uint32_t k) const { return pool() + u32(criterion(k) + 16); }
     // Blob offset of regex criterion k's program: the next 8-aligned place
     // after its data (docs/format.md, "Regex programs").
@@ -308,15 +313,18 @@ struct BlobBytes {
         add32(kBlobSize, n);
     }
 
-    // Inserts n zero bytes into the pool at pool-relative position `pos`, and
-    // moves every pool reference at or after it along, so the only thing that
-    // changes is the position of the items from `pos` on.
+    // Inserts n zero bytes into the pool at pool-relative position `pos`
+    // (past the name table), and moves every pool reference at or after it
+    // along, so the only thing that changes is the position of the items
+    // from `pos` on.
     void insert_pool(uint32_t pos, uint32_t n) {
+        for (uint32_t i = 0; i < u32(kNameCount); ++i) {
+            if (u32(name_entry(i)) >= pos) {
+                add32(name_entry(i), n);
+            }
+        }
         for (uint32_t k = 0; k < u32(kCriterionCount); ++k) {
             const uint32_t r = criterion(k);
-            if (u32(r + 8) >= pos) {
-                add32(r + 8, n);
-            }
             if (spec_uses_pool(u8(r + 2), u8(r + 3)) && u32(r + 16) >= pos) {
                 add32(r + 16, n);
             }

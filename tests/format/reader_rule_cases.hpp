@@ -33,8 +33,12 @@ inline constexpr uint32_t kKind = 3;
 inline constexpr uint32_t kFlags = 4;
 inline constexpr uint32_t kPrefix = 5;
 inline constexpr uint32_t kGroup = 6;
-inline constexpr uint32_t kNameOffset = 8;
-inline constexpr uint32_t kNameLength = 12;
+inline constexpr uint32_t kNameIndex = 8;
+inline constexpr uint32_t kCriterionReserved12 = 12;
+// Name table entry field offsets (docs/format.md, "Name table").
+inline constexpr uint32_t kEntryOffset = 0;
+inline constexpr uint32_t kEntryLength = 4;
+inline constexpr uint32_t kEntryFirst = 8;
 inline constexpr uint32_t kDataOffset = 16;
 inline constexpr uint32_t kDataLength = 20;
 inline constexpr uint32_t kValueCount = 24;
@@ -154,13 +158,13 @@ inline const std::vector<RuleCase>& rule_cases() {
          }},
         {"header reserved low byte", ReadError::header_reserved,
          [](BlobBytes& b, Limits&) {
-             b.put8(72, 1);
-             return 72u;
+             b.put8(76, 1);
+             return 76u;
          }},
         {"header reserved high byte", ReadError::header_reserved,
          [](BlobBytes& b, Limits&) {
              b.put8(79, 0x80);
-             return 72u;
+             return 76u;
          }},
 
         // 3. Section layout. A real gap: 8 bytes inserted between two
@@ -723,31 +727,91 @@ inline const std::vector<RuleCase>& rule_cases() {
              b.put32(b.criterion(kPorts) + kValueCount, 0);
              return b.criterion(kPorts) + kValueCount;
          }},
+        // The name table (checked after the section layout, before the
+        // instances; kept here beside the other pool rules).
+        {"name_count past the criterion count", ReadError::section_out_of_bounds,
+         [](BlobBytes& b, Limits&) {
+             b.put32(BlobBytes::kNameCount, kFixtureCriteria + 1);
+             return BlobBytes::kNameCount;
+         }},
+        {"name_count 2^32-1", ReadError::section_out_of_bounds,
+         [](BlobBytes& b, Limits&) {
+             b.put32(BlobBytes::kNameCount, 0xffffffff);
+             return BlobBytes::kNameCount;
+         }},
         {"empty field name", ReadError::name_length,
          [](BlobBytes& b, Limits&) {
-             b.put32(b.criterion(kWild) + kNameLength, 0);
-             return b.criterion(kWild) + kNameLength;
+             b.put32(b.name_entry_of(kWild) + kEntryLength, 0);
+             return b.name_entry_of(kWild) + kEntryLength;
          }},
         {"field name of 65 bytes", ReadError::name_length,
          [](BlobBytes& b, Limits&) {
-             b.put32(b.criterion(kPid) + kNameLength, 65);
-             return b.criterion(kPid) + kNameLength;
+             b.put32(b.name_entry_of(kPid) + kEntryLength, 65);
+             return b.name_entry_of(kPid) + kEntryLength;
          }},
         {"field name over a tighter limit", ReadError::name_length,
          [](BlobBytes& b, Limits& l) {
              l.max_name_length_incl = 7;
-             return b.criterion(kElevated) + kNameLength;
+             return b.name_entry_of(kElevated) + kEntryLength;
          }},
         {"name starts at the end of the pool", ReadError::reference_out_of_pool,
          [](BlobBytes& b, Limits&) {
-             b.put32(b.criterion(kWild) + kNameOffset, b.pool_size());
-             return b.criterion(kWild) + kNameOffset;
+             b.put32(b.name_entry_of(kWild) + kEntryOffset, b.pool_size());
+             return b.name_entry_of(kWild) + kEntryOffset;
          }},
         {"name offset near 2^32 with a length that wraps", ReadError::reference_out_of_pool,
          [](BlobBytes& b, Limits&) {
-             b.put32(b.criterion(kPid) + kNameOffset, 0xfffffff8);
-             b.put32(b.criterion(kPid) + kNameLength, 8);
-             return b.criterion(kPid) + kNameOffset;
+             b.put32(b.name_entry_of(kPid) + kEntryOffset, 0xfffffff8);
+             b.put32(b.name_entry_of(kPid) + kEntryLength, 8);
+             return b.name_entry_of(kPid) + kEntryOffset;
+         }},
+        {"names out of order", ReadError::names_unsorted,
+         [](BlobBytes& b, Limits&) {
+             // "b" becomes "ab", which sorts before the "access" before it;
+             // "b"'s place has room for it.
+             const uint32_t entry = b.name_entry_of(kLe);
+             b.put32(entry + kEntryLength, 2);
+             b.put8(b.name_at(kLe), 'a');
+             b.put8(b.name_at(kLe) + 1, 'b');
+             return entry;
+         }},
+        {"a name twice", ReadError::name_duplicate,
+         [](BlobBytes& b, Limits&) {
+             // "b" becomes "access", the name before it.
+             const uint32_t entry = b.name_entry_of(kLe);
+             const std::string_view access = "access";
+             b.put32(entry + kEntryLength, static_cast<uint32_t>(access.size()));
+             for (uint32_t i = 0; i < access.size(); ++i) {
+                 b.put8(b.name_at(kLe) + i, static_cast<uint8_t>(access[i]));
+             }
+             return entry;
+         }},
+        {"a name's first criterion past the table", ReadError::name_first_criterion,
+         [](BlobBytes& b, Limits&) {
+             b.put32(b.name_entry_of(kWild) + kEntryFirst, kFixtureCriteria);
+             return b.name_entry_of(kWild) + kEntryFirst;
+         }},
+        {"a name's first criterion one that names another", ReadError::name_first_criterion,
+         [](BlobBytes& b, Limits&) {
+             b.put32(b.name_entry_of(kLt) + kEntryFirst, kWild);
+             return b.name_entry_of(kLt) + kEntryFirst;
+         }},
+        {"a name's first criterion a later one that names it", ReadError::name_first_criterion,
+         [](BlobBytes& b, Limits&) {
+             // "a" is named by kLt and again by kExcl.
+             b.put32(b.name_entry_of(kLt) + kEntryFirst, kExcl);
+             return b.criterion(kLt) + kNameIndex;
+         }},
+        {"a criterion's name_index past the name table", ReadError::name_index_range,
+         [](BlobBytes& b, Limits&) {
+             // kExcl is not the first criterion of its name: no entry points at it.
+             b.put32(b.criterion(kExcl) + kNameIndex, b.u32(BlobBytes::kNameCount));
+             return b.criterion(kExcl) + kNameIndex;
+         }},
+        {"a criterion's bytes 12-15 not zero", ReadError::criterion_reserved,
+         [](BlobBytes& b, Limits&) {
+             b.put8(b.criterion(kPid) + kCriterionReserved12 + 3, 1);
+             return b.criterion(kPid) + kCriterionReserved12;
          }},
         {"data offset near 2^32 with a length that wraps", ReadError::reference_out_of_pool,
          [](BlobBytes& b, Limits&) {
@@ -768,13 +832,13 @@ inline const std::vector<RuleCase>& rule_cases() {
          }},
         {"8 zero bytes before a name", ReadError::pool_gap,
          [](BlobBytes& b, Limits&) {
-             b.insert_pool(b.u32(b.criterion(kPid) + kNameOffset), 8);
-             return b.criterion(kPid) + kNameOffset;
+             b.insert_pool(b.u32(b.name_entry_of(kPid)), 8);
+             return b.name_entry_of(kPid) + kEntryOffset;
          }},
         {"8 zero bytes before a value", ReadError::pool_gap,
          [](BlobBytes& b, Limits&) {
-             b.insert_pool(b.u32(b.criterion(kPath) + kDataOffset), 8);
-             return b.criterion(kPath) + kDataOffset;
+             b.insert_pool(b.u32(b.criterion(kSig) + kDataOffset), 8);
+             return b.criterion(kSig) + kDataOffset;
          }},
         {"8 zero bytes before an empty value", ReadError::pool_gap,
          [](BlobBytes& b, Limits&) {
@@ -783,25 +847,38 @@ inline const std::vector<RuleCase>& rule_cases() {
          }},
         {"name one byte after its aligned place", ReadError::pool_gap,
          [](BlobBytes& b, Limits&) {
-             b.add32(b.criterion(kUid) + kNameOffset, 1);
-             return b.criterion(kUid) + kNameOffset;
+             b.add32(b.name_entry_of(kUid) + kEntryOffset, 1);
+             return b.name_entry_of(kUid) + kEntryOffset;
+         }},
+        {"first name 8 bytes after the table", ReadError::pool_gap,
+         [](BlobBytes& b, Limits&) {
+             b.add32(b.name_entry(0) + kEntryOffset, 8);
+             return b.name_entry(0) + kEntryOffset;
+         }},
+        {"first name inside the table", ReadError::pool_overlap,
+         [](BlobBytes& b, Limits&) {
+             b.add32(b.name_entry(0) + kEntryOffset, static_cast<uint32_t>(-8));
+             return b.name_entry(0) + kEntryOffset;
          }},
         {"name shares the previous name's bytes", ReadError::pool_overlap,
          [](BlobBytes& b, Limits&) {
-             b.put32(b.criterion(kPid) + kNameOffset, b.u32(b.criterion(kWild) + kNameOffset));
-             return b.criterion(kPid) + kNameOffset;
+             const uint32_t entry = b.name_entry_of(kPid);
+             b.put32(entry + kEntryOffset, b.u32(entry - 12 + kEntryOffset));
+             return entry + kEntryOffset;
          }},
         {"name right after the previous one, unaligned", ReadError::pool_overlap,
          [](BlobBytes& b, Limits&) {
-             const uint32_t previous = b.criterion(kWild);
-             b.put32(b.criterion(kPid) + kNameOffset,
-                     b.u32(previous + kNameOffset) + b.u32(previous + kNameLength));
-             return b.criterion(kPid) + kNameOffset;
+             const uint32_t entry = b.name_entry_of(kPid);
+             b.put32(entry + kEntryOffset,
+                     b.u32(entry - 12 + kEntryOffset) + b.u32(entry - 12 + kEntryLength));
+             return entry + kEntryOffset;
          }},
-        {"empty value at the unaligned end of its name", ReadError::pool_overlap,
+        {"empty value at the unaligned end of the last name", ReadError::pool_overlap,
          [](BlobBytes& b, Limits&) {
+             // kTitle's empty value is the first value item; "wild" the last name.
              const uint32_t r = b.criterion(kTitle);
-             b.put32(r + kDataOffset, b.u32(r + kNameOffset) + b.u32(r + kNameLength));
+             const uint32_t last = b.name_entry_of(kWild);
+             b.put32(r + kDataOffset, b.u32(last + kEntryOffset) + b.u32(last + kEntryLength));
              return r + kDataOffset;
          }},
         {"set data 8 bytes early", ReadError::pool_overlap,
@@ -809,16 +886,16 @@ inline const std::vector<RuleCase>& rule_cases() {
              b.add32(b.criterion(kNames) + kDataOffset, static_cast<uint32_t>(-8));
              return b.criterion(kNames) + kDataOffset;
          }},
-        {"padding after a name", ReadError::pool_padding,
+        {"padding after the last name, before the first value", ReadError::pool_padding,
          [](BlobBytes& b, Limits&) {
              // "wild" is 4 bytes: 4 bytes of padding follow it.
              const uint32_t at = b.name_at(kWild) + 4;
              b.put8(at + 2, 1);
              return at + 2;
          }},
-        {"padding between a name and an empty value", ReadError::pool_padding,
+        {"padding after a name, before the next", ReadError::pool_padding,
          [](BlobBytes& b, Limits&) {
-             const uint32_t at = b.name_at(kTitle) + 5;  // "title"
+             const uint32_t at = b.name_at(kTitle) + 5;  // "title", then "uid"
              b.put8(at, 0xff);
              return at;
          }},
@@ -1197,8 +1274,8 @@ inline const std::vector<RuleCase>& rule_cases() {
         // docs/format.md, "Text": no NUL in names, string or enum values.
         {"field name grown into its zero padding", ReadError::text_nul,
          [](BlobBytes& b, Limits&) {
-             const uint32_t length = b.u32(b.criterion(kPid) + kNameLength);
-             b.put32(b.criterion(kPid) + kNameLength, length + 1);
+             const uint32_t length = b.u32(b.name_entry_of(kPid) + kEntryLength);
+             b.put32(b.name_entry_of(kPid) + kEntryLength, length + 1);
              return b.name_at(kPid) + length;
          }},
         {"string value with a NUL", ReadError::text_nul,

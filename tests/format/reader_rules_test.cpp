@@ -63,7 +63,7 @@ TEST_CASE("every read error has a case in the rule table") {
 #define RINGWARD_READ_ERROR(number, id, name, message) all.insert(ReadError::id);
 #include "ringward/read_errors.def"
 #undef RINGWARD_READ_ERROR
-    CHECK(all.size() == 53);
+    CHECK(all.size() == 57);
     for (const ReadError error : all) {
         INFO(ringward::format::read_error_name(error));
         CHECK(covered.count(error) == 1);
@@ -131,11 +131,45 @@ const std::vector<RuleCase>& precedence_cases() {
              b.put8(b.criterion(kNeBool) + kValue0, 2);
              return b.criterion(kNeBool) + kValue0;
          }},
-        {"set size limit before the name length", ReadError::set_too_large,
-         [](BlobBytes& b, Limits& l) {
-             l.max_blob_set_size_incl = 1;
-             b.put32(b.criterion(kPorts) + kNameLength, 0);
-             return b.criterion(kPorts) + kValueCount;
+        {"value_count before the name index", ReadError::value_count,
+         [](BlobBytes& b, Limits&) {
+             // kEmpty is the second criterion on "k": no entry points at it.
+             b.put32(b.criterion(kEmpty) + kValueCount, 1);
+             b.put32(b.criterion(kEmpty) + kNameIndex, b.u32(BlobBytes::kNameCount));
+             return b.criterion(kEmpty) + kValueCount;
+         }},
+        {"the name index before the bytes after it", ReadError::name_index_range,
+         [](BlobBytes& b, Limits&) {
+             b.put32(b.criterion(kEmpty) + kNameIndex, b.u32(BlobBytes::kNameCount));
+             b.put8(b.criterion(kEmpty) + kCriterionReserved12, 1);
+             return b.criterion(kEmpty) + kNameIndex;
+         }},
+        {"the name table before the instance records", ReadError::name_length,
+         [](BlobBytes& b, Limits&) {
+             b.put8(BlobBytes::instance(0) + kInstanceReserved, 1);
+             b.put32(b.name_entry_of(kWild) + kEntryLength, 0);
+             return b.name_entry_of(kWild) + kEntryLength;
+         }},
+        {"a name's length before its place", ReadError::name_length,
+         [](BlobBytes& b, Limits&) {
+             b.add32(b.name_entry_of(kPid) + kEntryOffset, 8);
+             b.put32(b.name_entry_of(kPid) + kEntryLength, 0);
+             return b.name_entry_of(kPid) + kEntryLength;
+         }},
+        {"a name's bytes before its order", ReadError::text_nul,
+         [](BlobBytes& b, Limits&) {
+             // "b" becomes "a\0", which would also sort before "access".
+             b.put32(b.name_entry_of(kLe) + kEntryLength, 2);
+             b.put8(b.name_at(kLe), 'a');
+             return b.name_at(kLe) + 1;
+         }},
+        {"a name's order before its first criterion", ReadError::names_unsorted,
+         [](BlobBytes& b, Limits&) {
+             b.put32(b.name_entry_of(kLe) + kEntryLength, 2);
+             b.put8(b.name_at(kLe), 'a');
+             b.put8(b.name_at(kLe) + 1, 'b');
+             b.put32(b.name_entry_of(kLe) + kEntryFirst, kFixtureCriteria);
+             return b.name_entry_of(kLe);
          }},
         {"reserved fields before value_count", ReadError::criterion_reserved,
          [](BlobBytes& b, Limits&) {
@@ -202,11 +236,12 @@ const std::vector<RuleCase>& precedence_cases() {
              b.put32(b.criterion(kRef) + kValueCount, 0);
              return b.criterion(kRef) + kRefIndex;
          }},
-        {"the name before the value", ReadError::pool_padding,
+        {"the names before the records' values", ReadError::pool_padding,
          [](BlobBytes& b, Limits&) {
-             b.put8(b.name_at(kWild) + 5, 1);
+             // "title"'s padding, checked where the next name, "uid", starts.
+             b.put8(b.name_at(kTitle) + 5, 1);
              b.put8(b.criterion(kPid) + kValue1, 1);
-             return b.name_at(kWild) + 5;
+             return b.name_at(kTitle) + 5;
          }},
         {"unused fields before the IP prefix", ReadError::unused_value,
          [](BlobBytes& b, Limits&) {
@@ -452,7 +487,7 @@ TEST_CASE("limits are inclusive: the blob's own value passes, one below fails") 
         {"max_criteria_per_instance_incl", &Limits::max_criteria_per_instance_incl, 14,
          ReadError::instance_criteria_limit, BlobBytes::instance(3) + kCount},
         {"max_name_length_incl", &Limits::max_name_length_incl, 8, ReadError::name_length,
-         blob.criterion(kElevated) + kNameLength},
+         blob.name_entry_of(kElevated) + kEntryLength},
         {"max_value_length_incl", &Limits::max_value_length_incl,
          static_cast<uint32_t>(kLongName.size()), ReadError::value_too_long,
          blob.byte_member_at(kNames, 2)},

@@ -96,18 +96,52 @@ TEST_CASE("writer output is accepted and reencodes to the same bytes") {
 TEST_CASE("the pool holds exactly the bytes the spec gives small blobs") {
     SECTION("empty value last") {
         const BlobBytes b{empty_last_value()};
-        // "x" at 0, padding to 8, the empty value at 8: the pool is 8 bytes.
-        CHECK(b.pool_size() == 8);
+        // The name table's one entry (12 bytes, padded to 16), "x" at 16,
+        // padding to 24, the empty value at 24: the pool is 24 bytes.
+        CHECK(b.u32(BlobBytes::kNameCount) == 1);
+        CHECK(b.u32(b.pool()) == 16);
+        CHECK(b.u32(b.pool() + 4) == 1);
+        CHECK(b.u32(b.pool() + 8) == 0);
+        CHECK(b.pool_size() == 24);
         CHECK(b.u32(b.criterion(0) + 8) == 0);
-        CHECK(b.u32(b.criterion(0) + 16) == 8);
+        CHECK(b.u32(b.criterion(0) + 16) == 24);
         CHECK(b.u32(b.criterion(0) + 20) == 0);
     }
     SECTION("eight-byte name, empty value, then the next name at the same place") {
         const BlobBytes b{aligned_name_then_empty()};
-        CHECK(b.u32(b.criterion(0) + 16) == 8);
-        CHECK(b.u32(b.criterion(1) + 8) == 8);
-        CHECK(b.u32(b.criterion(1) + 16) == 16);
-        CHECK(b.pool_size() == 24);
+        // Two entries (24 bytes), "eightchr" at 24 and "y" at 32, padding
+        // to 40; the empty value at 40, and "Z" at 40 too.
+        CHECK(b.u32(b.pool()) == 24);
+        CHECK(b.u32(b.pool() + 12) == 32);
+        CHECK(b.u32(b.pool() + 20) == 1);
+        CHECK(b.u32(b.criterion(0) + 8) == 0);
+        CHECK(b.u32(b.criterion(0) + 16) == 40);
+        CHECK(b.u32(b.criterion(1) + 8) == 1);
+        CHECK(b.u32(b.criterion(1) + 16) == 40);
+        CHECK(b.pool_size() == 48);
+    }
+    SECTION("criteria on one field share its name; names sorted, each with its first criterion") {
+        BlobWriter writer({});
+        writer.add_instance(
+            {.id = 1, .template_type_id = 2, .template_type_version = 3, .field_count = 2});
+        writer.add_valueless(at("zz", 1), ringward::format::Op::exists, Kind::string);
+        writer.add_valueless(at("zz", 1, 0, true), ringward::format::Op::empty, Kind::string);
+        writer.add_instance(
+            {.id = 2, .template_type_id = 2, .template_type_version = 3, .field_count = 2});
+        writer.add_valueless(at("aa", 0), ringward::format::Op::exists, Kind::string);
+        writer.add_valueless(at("zz", 1), ringward::format::Op::exists, Kind::string);
+        const BlobBytes b{writer.finish()};
+        REQUIRE(b.read().ok());
+        CHECK(b.u32(BlobBytes::kNameCount) == 2);
+        // "aa" first (its first criterion is 2), then "zz" (criterion 0).
+        CHECK(b.u32(b.pool() + 8) == 2);
+        CHECK(b.u32(b.pool() + 20) == 0);
+        CHECK(b.u32(b.criterion(0) + 8) == 1);
+        CHECK(b.u32(b.criterion(1) + 8) == 1);
+        CHECK(b.u32(b.criterion(2) + 8) == 0);
+        CHECK(b.u32(b.criterion(3) + 8) == 1);
+        // The table (24 bytes), "aa" at 24 and "zz" at 32; nothing else.
+        CHECK(b.pool_size() == 40);
     }
     SECTION("no criteria, no pool") {
         const BlobBytes b{instances_without_criteria()};
@@ -628,7 +662,8 @@ TEST_CASE("rollback undoes an instance and its criteria") {
     with_rollback.rollback(before_second);
     CHECK(with_rollback.instance_count() == 1);
     CHECK(with_rollback.criterion_count() == 1);
-    CHECK(with_rollback.pool_size() == 16);
+    // One entry, "a" and "kept": the rolled-back "b" left no name behind.
+    CHECK(with_rollback.pool_size() == 32);
     // The first instance takes criteria again after the rollback.
     with_rollback.add_valueless(at("a", 0, 0, true), ringward::format::Op::empty, Kind::string);
     with_rollback.add_instance({.id = 3, .template_type_id = 1, .template_type_version = 1});
@@ -756,10 +791,11 @@ TEST_CASE("writer counts follow what was added") {
     w.add_instance({.id = 2, .template_type_id = 1, .template_type_version = 1});
     CHECK(w.instance_count() == 2);
     CHECK(w.criterion_count() == 2);
-    // "abc" at 0, "d" at 8, "hello" at 16..21, padded to 24.
-    CHECK(w.pool_size() == 24);
+    // Two name entries (24 bytes), "abc" at 24, "d" at 32, "hello" at
+    // 40..45, padded to 48.
+    CHECK(w.pool_size() == 48);
     const BlobBytes b{w.finish()};
-    CHECK(b.pool_size() == 24);
+    CHECK(b.pool_size() == 48);
     CHECK(b.read().ok());
 }
 

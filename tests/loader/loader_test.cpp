@@ -306,15 +306,15 @@ TEST_CASE("a refused blob reports the reader's error and offset") {
     const SecretKey key = test_key(1);
     Agent agent({&key});
     auto envelope = sign(key);
-    envelope[kHeader + 72] = 1;
+    envelope[kHeader + 76] = 1;
     resign(envelope, key, true);
     ringward_loaded loaded{};
     REQUIRE(agent.load(envelope, &loaded) == RINGWARD_E_BLOB_MALFORMED);
     CHECK(loaded.read_error == static_cast<uint32_t>(format::ReadError::header_reserved));
-    CHECK(loaded.read_error_offset == 72);
+    CHECK(loaded.read_error_offset == 76);
     const Diagnostic d = loader_diagnostic(RINGWARD_E_BLOB_MALFORMED, loaded, "x.rws");
     CHECK(d.code == Code::envelope_blob_malformed);
-    CHECK(d.location.blob_offset == kHeader + 72);
+    CHECK(d.location.blob_offset == kHeader + 76);
     CHECK_THAT(d.message, Catch::Contains("blob-header-reserved"));
 }
 

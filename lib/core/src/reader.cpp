@@ -88,6 +88,7 @@ class Reader {
 
     bool read_header();
     bool read_sections();
+    bool read_names();
     // What the criteria of an instance are checked against.
     struct InstanceState {
         uint16_t field_count;
@@ -127,6 +128,7 @@ class Reader {
     uint64_t criteria_offset_ = 0;
     uint64_t pool_offset_ = 0;
     uint64_t pool_size_ = 0;
+    uint32_t name_count_ = 0;
     // Pool-relative end of the last pool item read.
     uint64_t pool_cursor_ = 0;
 };
@@ -206,7 +208,7 @@ bool Reader::read_header() {
            check(load_u16(data_ + 10) == kHeaderSize, ReadError::bad_header_size, 10) &&
            check(load_u32(data_ + 12) == 0, ReadError::header_flags, 12) &&
            check(load_u32(data_ + 16) == size_, ReadError::size_mismatch, 16) &&
-           check(load_u64(data_ + 72) == 0, ReadError::header_reserved, 72);
+           check(load_u32(data_ + 76) == 0, ReadError::header_reserved, 76);
 }
 
 bool Reader::read_sections() {
@@ -438,6 +440,57 @@ bool Reader::read_ip_set(uint32_t record, uint32_t data, uint32_t length, uint32
     return true;
 }
 
+// The name table at the start of the pool, and the names after it
+// (docs/format.md, "Name table"): each name a pool item, strictly
+// ascending, and named first by the criterion its entry says. A criterion
+// reads its name through the table, so checking each name here checks it
+// for every criterion that names it.
+bool Reader::read_names() {
+    name_count_ = load_u32(data_ + 72);
+    // Each name has its own first criterion, so there are no more names than
+    // criteria; and the table lies in the pool.
+    if (!check(
+            name_count_ <= criterion_count_ && uint64_t{name_count_} * kNameEntrySize <= pool_size_,
+            ReadError::section_out_of_bounds, 72)) {
+        return false;
+    }
+    pool_cursor_ = uint64_t{name_count_} * kNameEntrySize;
+    const uint8_t* previous = nullptr;
+    uint32_t previous_size = 0;
+    for (uint32_t i = 0; i < name_count_; ++i) {
+        const uint32_t entry = static_cast<uint32_t>(pool_offset_ + uint64_t{i} * kNameEntrySize);
+        const uint32_t length = load_u32(data_ + entry + 4);
+        uint32_t offset = 0;
+        uint32_t size = 0;
+        if (!check(length >= 1 && length <= limits_.max_name_length_incl, ReadError::name_length,
+                   entry + 4) ||
+            !read_pool_item(entry, 0, &offset, &size) ||
+            !check_no_nul(pool_offset_ + offset, length)) {
+            return false;
+        }
+        const uint8_t* name = data_ + pool_offset_ + offset;
+        if (previous != nullptr) {
+            const int order = compare_bytes(previous, previous_size, name, length, false);
+            if (!check(order <= 0, ReadError::names_unsorted, entry) ||
+                !check(order != 0, ReadError::name_duplicate, entry)) {
+                return false;
+            }
+        }
+        previous = name;
+        previous_size = length;
+        // The entry's first criterion names it; read_criterion checks that
+        // no criterion before that one does.
+        const uint32_t first = load_u32(data_ + entry + 8);
+        if (!check(first < criterion_count_ &&
+                       load_u32(data_ + criteria_offset_ + uint64_t{first} * kCriterionRecordSize +
+                                8) == i,
+                   ReadError::name_first_criterion, entry + 8)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 bool Reader::read_criterion(uint32_t table_index, const InstanceState& instance,
                             CriterionOrder* order) {
     const uint32_t record =
@@ -501,12 +554,14 @@ bool Reader::read_criterion(uint32_t table_index, const InstanceState& instance,
     } else if (!check(count == e.count, ReadError::value_count, record + 24)) {
         return false;
     }
-    uint32_t name_offset = 0;
-    uint32_t name_length = 0;
-    if (!check(load_u32(r + 12) >= 1 && load_u32(r + 12) <= limits_.max_name_length_incl,
-               ReadError::name_length, record + 12) ||
-        !read_pool_item(record, 8, &name_offset, &name_length) ||
-        !check_no_nul(pool_offset_ + name_offset, name_length)) {
+    // The name, through the name table that read_names checked: an entry
+    // whose first criterion is this one or one before.
+    const uint32_t name_index = load_u32(r + 8);
+    if (!check(name_index < name_count_, ReadError::name_index_range, record + 8) ||
+        !check(load_u32(data_ + pool_offset_ + uint64_t{name_index} * kNameEntrySize + 8) <=
+                   table_index,
+               ReadError::name_first_criterion, record + 8) ||
+        !check(load_u32(r + 12) == 0, ReadError::criterion_reserved, record + 12)) {
         return false;
     }
     const bool text = kind_code == static_cast<uint8_t>(Kind::string) ||
@@ -622,7 +677,7 @@ bool Reader::read_instance(uint32_t index, uint32_t* expected_first, uint32_t* p
 }
 
 bool Reader::read() {
-    if (!read_header() || !read_sections()) {
+    if (!read_header() || !read_sections() || !read_names()) {
         return false;
     }
     uint32_t expected_first = 0;

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "ringward/diagnostic.hpp"
@@ -204,9 +205,11 @@ class BlobWriter {
 
     size_t instance_count() const noexcept { return instances_.size(); }
     size_t criterion_count() const noexcept { return criteria_.size(); }
-    // The pool's size so far, as the blob will have it.
+    // The pool's size so far, as the blob will have it: the name table and
+    // the names that criteria name, then the value items.
     size_t pool_size() const noexcept {
-        return static_cast<size_t>(format::align_up(pool_end_, format::kPoolAlignment));
+        return names_size() +
+               static_cast<size_t>(format::align_up(pool_end_, format::kPoolAlignment));
     }
 
     // Where the writer stands: rollback(mark()) undoes everything added
@@ -246,14 +249,27 @@ class BlobWriter {
         uint32_t value_count = 0;
         // value0 then value1, or a single IP value's 16 address bytes.
         std::array<uint8_t, 16> inline_values{};
-        // Its pool items: the field name, the value data, and a regex
-        // criterion's compiled program.
-        Span name;
+        // Its field name: an index into names_.
+        uint32_t name = 0;
+        // Its pool items: the value data, and a regex criterion's compiled
+        // program, at offsets after the names.
         Span data;
         Span program;
     };
     Criterion& add_criterion(const CriterionPlace& at, format::Op op, format::Kind kind,
                              uint32_t value_count);
+    // The index in names_ of `field`, added when it is new.
+    uint32_t name_id(std::string_view field);
+    // A criterion now names names_[id], or no longer does.
+    void use_name(uint32_t id);
+    void release_name(uint32_t id);
+    // The bytes the name table and the names in use take at the start of
+    // the pool (docs/format.md, "Name table").
+    size_t names_size() const noexcept {
+        return static_cast<size_t>(
+                   format::align_up(used_names_ * format::kNameEntrySize, format::kPoolAlignment)) +
+               used_name_bytes_;
+    }
     // A pool item of `size` bytes after the last, zero-filled; and one
     // holding `bytes`.
     Span add_pool_item(size_t size);
@@ -295,6 +311,22 @@ class BlobWriter {
     size_t pool_end_ = 0;
     // Whether every instance's criteria came in (group, field_index) order.
     bool in_order_ = true;
+    // Every field name added, in the order first added, with how many
+    // criteria name it; the blob's name table holds those named, sorted.
+    // Keys are the map's, which node-based storage keeps in place.
+    struct NameHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const noexcept {
+            return std::hash<std::string_view>{}(s);
+        }
+    };
+    std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>> name_ids_;
+    std::vector<std::string_view> names_;
+    std::vector<uint32_t> name_uses_;
+    uint32_t last_name_ = 0;
+    // How many names criteria name, and their bytes, each rounded up to 8.
+    size_t used_names_ = 0;
+    size_t used_name_bytes_ = 0;
     std::vector<size_t> order_;
     // A set member as sort_byte_members sees it: its first 8 bytes as a
     // big-endian word (zero past its end), all its bytes, its source index.

@@ -184,8 +184,37 @@ BlobWriter::Criterion& BlobWriter::add_criterion(const CriterionPlace& at, Op op
     c.flags = at.negate ? format::kFlagNegate : 0;
     c.value_count = value_count;
     ++instances_.back().count;
-    c.name = add_bytes_item(at.field);
+    c.name = name_id(at.field);
+    use_name(c.name);
     return c;
+}
+
+uint32_t BlobWriter::name_id(std::string_view field) {
+    // Criteria on one field come together: the name before is the likely one.
+    if (!names_.empty() && names_[last_name_] == field) {
+        return last_name_;
+    }
+    const auto [it, added] = name_ids_.try_emplace(std::string(field), to_u32(names_.size()));
+    if (added) {
+        names_.push_back(it->first);
+        name_uses_.push_back(0);
+    }
+    last_name_ = it->second;
+    return it->second;
+}
+
+void BlobWriter::use_name(uint32_t id) {
+    if (name_uses_[id]++ == 0) {
+        ++used_names_;
+        used_name_bytes_ += static_cast<size_t>(format::align_up(names_[id].size(), 8));
+    }
+}
+
+void BlobWriter::release_name(uint32_t id) {
+    if (--name_uses_[id] == 0) {
+        --used_names_;
+        used_name_bytes_ -= static_cast<size_t>(format::align_up(names_[id].size(), 8));
+    }
 }
 
 void BlobWriter::add_valueless(const CriterionPlace& at, Op op, Kind kind) {
@@ -423,6 +452,9 @@ void BlobWriter::rollback(const Mark& m) {
              m.criterion_count)) {
         core::contract_violation();  // Contract: a mark of this writer, not rolled back past.
     }
+    for (size_t k = m.criterion_count; k < criteria_.size(); ++k) {
+        release_name(criteria_[k].name);
+    }
     instances_.resize(m.instance_count);
     criteria_.resize(m.criterion_count);
     pool_end_ = m.pool_end;
@@ -457,7 +489,6 @@ void BlobWriter::lay_out_again() {
             reinterpret_cast<const char*>(old.data() + old_front + item.at), item.size));
     };
     for (Criterion& c : criteria_) {
-        again(c.name);
         if (format::encoding(c.op, c.kind).uses_pool) {
             again(c.data);
         }
@@ -475,25 +506,63 @@ std::vector<uint8_t> BlobWriter::finish() {
     const size_t criteria_offset =
         format::kHeaderSize + instances_.size() * format::kInstanceRecordSize;
     const size_t pool_offset = criteria_offset + criteria_.size() * format::kCriterionRecordSize;
+    const size_t names_size = this->names_size();
     const size_t pool_size = this->pool_size();
     const size_t total = pool_offset + pool_size;
 
-    // The pool is laid out; it moves to where the tables end, and the bytes
-    // after its last item, up to pool_size, are zero.
+    // The names in use, in byte order (std::string_view compares as
+    // unsigned bytes, a prefix first: compare_members' order), and each
+    // one's first criterion in the table's order.
+    std::vector<uint32_t> sorted;
+    sorted.reserve(used_names_);
+    for (uint32_t id = 0; id < names_.size(); ++id) {
+        if (name_uses_[id] > 0) {
+            sorted.push_back(id);
+        }
+    }
+    std::sort(sorted.begin(), sorted.end(),
+              [this](uint32_t a, uint32_t b) { return names_[a] < names_[b]; });
+    std::vector<uint32_t> rank(names_.size());
+    for (uint32_t i = 0; i < sorted.size(); ++i) {
+        rank[sorted[i]] = i;
+    }
+    std::vector<uint32_t> first(sorted.size(), UINT32_MAX);
+    for (size_t k = 0; k < criteria_.size(); ++k) {
+        uint32_t& f = first[rank[criteria_[k].name]];
+        f = std::min(f, to_u32(k));
+    }
+
+    // The value items are laid out; they move to where the names end, and
+    // the bytes after the last item, up to pool_size, are zero.
     if (blob_.size() < front_) {
         blob_.resize(front_);  // no pool item at all
     }
-    if (pool_offset < front_) {
-        std::memmove(blob_.data() + pool_offset, blob_.data() + front_, pool_end_);
-        blob_.resize(pool_offset + pool_end_);
+    const size_t values_offset = pool_offset + names_size;
+    if (values_offset < front_) {
+        std::memmove(blob_.data() + values_offset, blob_.data() + front_, pool_end_);
+        blob_.resize(values_offset + pool_end_);
         blob_.resize(total);
     } else {
         blob_.resize(total);
-        if (pool_offset > front_) {
-            std::memmove(blob_.data() + pool_offset, blob_.data() + front_, pool_end_);
+        if (values_offset > front_) {
+            std::memmove(blob_.data() + values_offset, blob_.data() + front_, pool_end_);
         }
     }
-    std::memset(blob_.data(), 0, pool_offset);
+    std::memset(blob_.data(), 0, values_offset);
+
+    // The name table, then the names, each at the next multiple of 8.
+    uint8_t* pool = blob_.data() + pool_offset;
+    size_t name_at = static_cast<size_t>(
+        format::align_up(sorted.size() * format::kNameEntrySize, format::kPoolAlignment));
+    for (size_t i = 0; i < sorted.size(); ++i) {
+        const std::string_view name = names_[sorted[i]];
+        uint8_t* entry = pool + i * format::kNameEntrySize;
+        store_u32(entry, to_u32(name_at));
+        store_u32(entry + 4, to_u32(name.size()));
+        store_u32(entry + 8, first[i]);
+        std::memcpy(pool + name_at, name.data(), name.size());
+        name_at += static_cast<size_t>(format::align_up(name.size(), format::kPoolAlignment));
+    }
 
     uint8_t* h = blob_.data();
     std::memcpy(h, format::kMagic, sizeof(format::kMagic));
@@ -510,6 +579,7 @@ std::vector<uint8_t> BlobWriter::finish() {
     store_u32(h + 60, to_u32(criteria_.size()));
     store_u32(h + 64, to_u32(pool_offset));
     store_u32(h + 68, to_u32(pool_size));
+    store_u32(h + 72, to_u32(sorted.size()));
 
     for (size_t i = 0; i < instances_.size(); ++i) {
         const Instance& instance = instances_[i];
@@ -538,10 +608,9 @@ std::vector<uint8_t> BlobWriter::finish() {
             cr[4] = c.flags;
             cr[5] = c.prefix_len;
             store_u16(cr + 6, c.group);
-            store_u32(cr + 8, to_u32(c.name.at));
-            store_u32(cr + 12, to_u32(c.name.size));
+            store_u32(cr + 8, rank[c.name]);
             if (format::encoding(c.op, c.kind).uses_pool) {
-                store_u32(cr + 16, to_u32(c.data.at));
+                store_u32(cr + 16, to_u32(names_size + c.data.at));
                 store_u32(cr + 20, to_u32(c.data.size));
             }
             store_u32(cr + 24, c.value_count);
@@ -559,6 +628,12 @@ std::vector<uint8_t> BlobWriter::finish() {
     front_ = format::kHeaderSize;
     pool_end_ = 0;
     in_order_ = true;
+    name_ids_ = {};
+    names_ = {};
+    name_uses_ = {};
+    last_name_ = 0;
+    used_names_ = 0;
+    used_name_bytes_ = 0;
     return blob;
 }
 

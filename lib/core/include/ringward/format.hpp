@@ -22,6 +22,9 @@ inline constexpr uint16_t kFormatVersion = 2;
 inline constexpr uint32_t kHeaderSize = 80;
 inline constexpr uint32_t kInstanceRecordSize = 32;
 inline constexpr uint32_t kCriterionRecordSize = 48;
+// An entry of the name table at the start of the pool (docs/format.md,
+// "Name table"): u32 offset, u32 length, u32 first criterion.
+inline constexpr uint32_t kNameEntrySize = 12;
 inline constexpr uint32_t kPoolAlignment = 8;
 inline constexpr uint32_t kByteSetAlignment = 4;
 inline constexpr uint32_t kIpSetEntrySize = 20;
@@ -384,8 +387,14 @@ class CriterionView {
     uint16_t group() const noexcept { return detail::load_u16(record_ + 6); }
     // Field references only: the referenced field's index; 0 otherwise.
     uint16_t ref_field_index() const noexcept { return detail::load_u16(record_ + 28); }
-    // The field name as the content wrote it.
-    Bytes name() const noexcept { return pool_item(8); }
+    // The field name as the content wrote it: the name table's entry
+    // name_index(), which criteria naming the same field share.
+    Bytes name() const noexcept {
+        const uint8_t* entry = pool_ + uint64_t{name_index()} * kNameEntrySize;
+        return Bytes{pool_ + detail::load_u32(entry), detail::load_u32(entry + 4)};
+    }
+    // Index of its field name in the blob's name table.
+    uint32_t name_index() const noexcept { return detail::load_u32(record_ + 8); }
     uint32_t value_count() const noexcept { return detail::load_u32(record_ + 24); }
     // Inline scalar values (docs/format.md, "Where the value lives").
     uint64_t value0() const noexcept { return detail::load_u64(record_ + 32); }
@@ -525,6 +534,17 @@ class BlobView {
     uint32_t criterion_count() const noexcept { return criterion_count_; }
     uint32_t pool_offset() const noexcept { return pool_offset_; }
     uint32_t pool_size() const noexcept { return size_ - pool_offset_; }
+    // How many distinct field names the blob's criteria name.
+    uint32_t name_count() const noexcept { return detail::load_u32(data_ + 72); }
+    // Name i of the name table, in ascending byte order. i must be below
+    // name_count().
+    Bytes name(uint32_t i) const noexcept {
+        if (i >= name_count()) {
+            detail::contract_violation();
+        }
+        const uint8_t* entry = data_ + pool_offset_ + uint64_t{i} * kNameEntrySize;
+        return Bytes{data_ + pool_offset_ + detail::load_u32(entry), detail::load_u32(entry + 4)};
+    }
     // Instance i, in ascending id order. i must be below instance_count().
     InstanceView instance(uint32_t i) const noexcept {
         if (i >= instance_count_) {
