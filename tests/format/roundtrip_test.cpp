@@ -782,6 +782,61 @@ TEST_CASE("reserve and rollback and criteria out of order all give the same byte
     }
 }
 
+TEST_CASE("each name is stored once, sorted, however the writer's lookup collides") {
+    // 120 names that share their length and their first and last 8 bytes,
+    // so they land on one slot of the writer's lookup, and 120 short ones
+    // (240 criteria an instance: within max_criteria_per_instance_incl).
+    // Each is named by two criteria of different instances, and an instance
+    // that is rolled back names 50 more that no kept criterion names.
+    std::vector<std::string> names;
+    for (int i = 0; i < 120; ++i) {
+        names.push_back("Process" + std::to_string(100000 + i) + "Image.exe");
+        names.push_back("f" + std::to_string(i));
+    }
+    BlobWriter w({});
+    const auto add_instance = [&](uint32_t id) {
+        w.add_instance({.id = id,
+                        .template_type_id = 1,
+                        .template_type_version = 1,
+                        .field_count = static_cast<uint16_t>(names.size())});
+    };
+    for (uint32_t round = 0; round < 2; ++round) {
+        add_instance(1 + 2 * round);
+        for (size_t f = 0; f < names.size(); ++f) {
+            w.add_valueless(at(names[f], static_cast<uint16_t>(f)), ringward::format::Op::exists,
+                            Kind::string);
+        }
+        const BlobWriter::Mark mark = w.mark();
+        add_instance(2 + 2 * round);
+        for (int k = 0; k < 50; ++k) {
+            w.add_valueless(at("dropped" + std::to_string(k), static_cast<uint16_t>(k)),
+                            ringward::format::Op::exists, Kind::string);
+        }
+        w.rollback(mark);
+    }
+    const std::vector<uint8_t> bytes = w.finish();
+    BlobView view;
+    REQUIRE(read_blob(bytes.data(), bytes.size(), Limits{}, &view).ok());
+    REQUIRE(view.name_count() == names.size());
+    std::vector<std::string> sorted = names;
+    std::sort(sorted.begin(), sorted.end());
+    for (uint32_t i = 0; i < view.name_count(); ++i) {
+        const auto name = view.name(i);
+        CHECK(std::string(reinterpret_cast<const char*>(name.data), name.size) == sorted[i]);
+    }
+    REQUIRE(view.instance_count() == 2);
+    for (uint32_t i = 0; i < 2; ++i) {
+        const auto instance = view.instance(i);
+        REQUIRE(instance.criterion_count() == names.size());
+        for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
+            const auto c = instance.criterion(k);
+            CHECK(std::string(reinterpret_cast<const char*>(c.name().data), c.name().size) ==
+                  names[c.field_index()]);
+        }
+    }
+    CHECK(reencoded(bytes) == bytes);
+}
+
 TEST_CASE("writer counts follow what was added") {
     BlobWriter w({});
     CHECK(w.instance_count() == 0);

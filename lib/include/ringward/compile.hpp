@@ -4,11 +4,11 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "ringward/diagnostic.hpp"
@@ -311,18 +311,14 @@ class BlobWriter {
     size_t pool_end_ = 0;
     // Whether every instance's criteria came in (group, field_index) order.
     bool in_order_ = true;
-    // Every field name added, in the order first added, with how many
-    // criteria name it; the blob's name table holds those named, sorted.
-    // Keys are the map's, which node-based storage keeps in place.
-    struct NameHash {
-        using is_transparent = void;
-        size_t operator()(std::string_view s) const noexcept {
-            return std::hash<std::string_view>{}(s);
-        }
-    };
-    std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>> name_ids_;
+    // Every field name added, in the order first added (kept in
+    // name_storage_, whose elements never move), with how many criteria name
+    // it; the blob's name table holds those named, sorted. name_slots_ is an
+    // open-addressing table of index + 1 (0: empty), at most half full.
+    std::deque<std::string> name_storage_;
     std::vector<std::string_view> names_;
     std::vector<uint32_t> name_uses_;
+    std::vector<uint32_t> name_slots_;
     uint32_t last_name_ = 0;
     // How many names criteria name, and their bytes, each rounded up to 8.
     size_t used_names_ = 0;

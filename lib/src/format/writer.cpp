@@ -189,18 +189,62 @@ BlobWriter::Criterion& BlobWriter::add_criterion(const CriterionPlace& at, Op op
     return c;
 }
 
+namespace {
+
+// A field name's slot in the name lookup: its length and its first and
+// last 8 bytes, mixed. Names are short identifiers; a collision costs one
+// more comparison, never a wrong answer.
+uint64_t name_hash(std::string_view name) {
+    constexpr uint64_t kMix = 0x9e3779b97f4a7c15;
+    uint64_t first = 0;
+    uint64_t last = 0;
+    if (!name.empty()) {
+        std::memcpy(&first, name.data(), std::min<size_t>(name.size(), 8));
+        std::memcpy(&last, name.data() + name.size() - std::min<size_t>(name.size(), 8),
+                    std::min<size_t>(name.size(), 8));
+    }
+    uint64_t h = (name.size() * kMix) ^ first;
+    h = (h * kMix) ^ last;
+    h *= kMix;
+    return h ^ (h >> 29);
+}
+
+}  // namespace
+
 uint32_t BlobWriter::name_id(std::string_view field) {
     // Criteria on one field come together: the name before is the likely one.
     if (!names_.empty() && names_[last_name_] == field) {
         return last_name_;
     }
-    const auto [it, added] = name_ids_.try_emplace(std::string(field), to_u32(names_.size()));
-    if (added) {
-        names_.push_back(it->first);
-        name_uses_.push_back(0);
+    if (2 * (names_.size() + 1) > name_slots_.size()) {
+        // Grow to keep the table at most half full, and place every name again.
+        std::vector<uint32_t> slots(std::max<size_t>(64, 2 * name_slots_.size()), 0);
+        const size_t mask = slots.size() - 1;
+        for (size_t id = 0; id < names_.size(); ++id) {
+            size_t at = name_hash(names_[id]) & mask;
+            while (slots[at] != 0) {
+                at = (at + 1) & mask;
+            }
+            slots[at] = to_u32(id + 1);
+        }
+        name_slots_ = std::move(slots);
     }
-    last_name_ = it->second;
-    return it->second;
+    const size_t mask = name_slots_.size() - 1;
+    size_t at = name_hash(field) & mask;
+    while (name_slots_[at] != 0) {
+        const uint32_t id = name_slots_[at] - 1;
+        if (names_[id] == field) {
+            last_name_ = id;
+            return id;
+        }
+        at = (at + 1) & mask;
+    }
+    const uint32_t id = to_u32(names_.size());
+    names_.push_back(name_storage_.emplace_back(field));
+    name_uses_.push_back(0);
+    name_slots_[at] = id + 1;
+    last_name_ = id;
+    return id;
 }
 
 void BlobWriter::use_name(uint32_t id) {
@@ -628,7 +672,8 @@ std::vector<uint8_t> BlobWriter::finish() {
     front_ = format::kHeaderSize;
     pool_end_ = 0;
     in_order_ = true;
-    name_ids_ = {};
+    name_storage_ = {};
+    name_slots_ = {};
     names_ = {};
     name_uses_ = {};
     last_name_ = 0;
