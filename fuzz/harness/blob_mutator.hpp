@@ -6,8 +6,9 @@
 // - semantic edits: decode a valid blob, change what it says (a value, a set
 //   member, an operator, an instance), and write it back canonically through
 //   BlobWriter, giving a new valid blob;
-// - field edits: set one field of one record (at its docs/format.md offset)
-//   to a boundary value, giving a blob that breaks one rule deep inside;
+// - field edits: set one field of one record or name table entry (at its
+//   docs/format.md offset) to a boundary value, giving a blob that breaks
+//   one rule deep inside;
 // - pool edits: change one byte of the pool, where sets and names live;
 // - and, for anything else, libFuzzer's own byte mutations.
 #pragma once
@@ -395,14 +396,15 @@ struct FieldSpot {
     uint8_t offset;
     uint8_t width;
 };
-inline constexpr FieldSpot kHeaderFields[] = {{8, 2},  {10, 2}, {12, 4}, {16, 4}, {20, 4},
-                                              {24, 8}, {32, 8}, {40, 8}, {48, 4}, {52, 4},
-                                              {56, 4}, {60, 4}, {64, 4}, {68, 4}, {72, 8}};
+inline constexpr FieldSpot kHeaderFields[] = {{8, 2},  {10, 2}, {12, 4}, {16, 4}, {20, 4}, {24, 8},
+                                              {32, 8}, {40, 8}, {48, 4}, {52, 4}, {56, 4}, {60, 4},
+                                              {64, 4}, {68, 4}, {72, 4}, {76, 4}};
 inline constexpr FieldSpot kInstanceFields[] = {{0, 4},  {4, 4},  {8, 4},  {12, 4}, {16, 4},
                                                 {20, 4}, {24, 2}, {26, 2}, {28, 4}};
 inline constexpr FieldSpot kCriterionFields[] = {{0, 2},  {2, 1},  {3, 1},  {4, 1},  {5, 1},
                                                  {6, 2},  {8, 4},  {12, 4}, {16, 4}, {20, 4},
                                                  {24, 4}, {28, 2}, {30, 2}, {32, 8}, {40, 8}};
+inline constexpr FieldSpot kNameEntryFields[] = {{0, 4}, {4, 4}, {8, 4}};
 
 inline void store(uint8_t* at, uint8_t width, uint64_t value) {
     for (uint8_t i = 0; i < width; ++i) {
@@ -425,6 +427,10 @@ inline void corrupt_field(std::vector<uint8_t>& blob, const format::BlobView& vi
     const unsigned where = rng() % 8;
     if (where == 0 || view.instance_count() == 0) {
         spot = &kHeaderFields[rng() % std::size(kHeaderFields)];
+    } else if (where == 7 && view.name_count() > 0) {
+        record =
+            size_t{view.pool_offset()} + size_t{rng() % view.name_count()} * format::kNameEntrySize;
+        spot = &kNameEntryFields[rng() % std::size(kNameEntryFields)];
     } else if (where < 3 || view.criterion_count() == 0) {
         record = format::kHeaderSize +
                  size_t{rng() % view.instance_count()} * format::kInstanceRecordSize;
