@@ -267,6 +267,14 @@ struct BlobBytes {
     uint32_t name_entry_of(uint32_t k) const { return name_entry(u32(criterion(k) + 8)); }
     // Blob offsets of a criterion's field name and value data.
     uint32_t name_at(uint32_t k) const { return pool() + u32(name_entry_of(k)); }
+    // Rewrites the name criterion k names as `text`, in place: the caller
+    // keeps it within the name's padding, so nothing else moves.
+    void rename(uint32_t k, std::string_view text) {
+        put32(name_entry_of(k) + 4, static_cast<uint32_t>(text.size()));
+        for (uint32_t i = 0; i < text.size(); ++i) {
+            put8(name_at(k) + i, static_cast<uint8_t>(text[i]));
+        }
+    }
     uint32_t data_at(uint32_t k) const { return pool() + u32(criterion(k) + 16); }
     // Blob offset of regex criterion k's program: the next 8-aligned place
     // after its data (docs/format.md, "Regex programs").

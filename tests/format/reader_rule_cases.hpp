@@ -769,22 +769,14 @@ inline const std::vector<RuleCase>& rule_cases() {
          [](BlobBytes& b, Limits&) {
              // "b" becomes "ab", which sorts before the "access" before it;
              // "b"'s place has room for it.
-             const uint32_t entry = b.name_entry_of(kLe);
-             b.put32(entry + kEntryLength, 2);
-             b.put8(b.name_at(kLe), 'a');
-             b.put8(b.name_at(kLe) + 1, 'b');
-             return entry;
+             b.rename(kLe, "ab");
+             return b.name_entry_of(kLe);
          }},
         {"a name twice", ReadError::name_duplicate,
          [](BlobBytes& b, Limits&) {
              // "b" becomes "access", the name before it.
-             const uint32_t entry = b.name_entry_of(kLe);
-             const std::string_view access = "access";
-             b.put32(entry + kEntryLength, static_cast<uint32_t>(access.size()));
-             for (uint32_t i = 0; i < access.size(); ++i) {
-                 b.put8(b.name_at(kLe) + i, static_cast<uint8_t>(access[i]));
-             }
-             return entry;
+             b.rename(kLe, "access");
+             return b.name_entry_of(kLe);
          }},
         {"a name's first criterion past the table", ReadError::name_first_criterion,
          [](BlobBytes& b, Limits&) {

@@ -159,15 +159,12 @@ const std::vector<RuleCase>& precedence_cases() {
         {"a name's bytes before its order", ReadError::text_nul,
          [](BlobBytes& b, Limits&) {
              // "b" becomes "a\0", which would also sort before "access".
-             b.put32(b.name_entry_of(kLe) + kEntryLength, 2);
-             b.put8(b.name_at(kLe), 'a');
+             b.rename(kLe, std::string_view("a\0", 2));
              return b.name_at(kLe) + 1;
          }},
         {"a name's order before its first criterion", ReadError::names_unsorted,
          [](BlobBytes& b, Limits&) {
-             b.put32(b.name_entry_of(kLe) + kEntryLength, 2);
-             b.put8(b.name_at(kLe), 'a');
-             b.put8(b.name_at(kLe) + 1, 'b');
+             b.rename(kLe, "ab");
              b.put32(b.name_entry_of(kLe) + kEntryFirst, kFixtureCriteria);
              return b.name_entry_of(kLe);
          }},
