@@ -143,7 +143,9 @@ class BlobWriter {
 
     // Room for this many instances, criteria and pool bytes, so that the
     // blob is allocated once. The output is the same with or without it,
-    // and with any counts; with the right ones, finish() moves nothing.
+    // and with any counts; with the right ones, finish() moves the value
+    // items only by the size of the name table and names, which it writes
+    // in front of them.
     void reserve(size_t instances, size_t criteria, size_t pool_bytes);
 
     void add_instance(const BlobInstance& instance);
@@ -231,7 +233,8 @@ class BlobWriter {
     std::vector<uint8_t> finish();
 
   private:
-    // A pool item: its offset in the pool as laid out so far, and size.
+    // A value item: its offset among the value items laid out so far, and
+    // its size.
     struct Span {
         size_t at = 0;
         size_t size = 0;
@@ -252,7 +255,8 @@ class BlobWriter {
         // Its field name: an index into names_.
         uint32_t name = 0;
         // Its pool items: the value data, and a regex criterion's compiled
-        // program, at offsets after the names.
+        // program, at offsets counted from the first value item (finish()
+        // adds the size of the name table and names).
         Span data;
         Span program;
     };
@@ -299,11 +303,12 @@ class BlobWriter {
     std::vector<Instance> instances_;
     std::vector<Criterion> criteria_;
     // The blob being written: room for the header and the two tables
-    // (front_ bytes, as reserve() foresaw them), then the pool, its items
-    // laid out as they were added, each at the next multiple of 8. When
-    // every instance's criteria came in the blob's order, that is the
-    // pool as it ships, and finish() only moves it to where the tables
-    // end; otherwise finish() lays it out again.
+    // (front_ bytes, as reserve() foresaw them), then the pool's value
+    // items, laid out as they were added, each at the next multiple of 8
+    // (pool-relative offsets here count from the first value item). When
+    // every instance's criteria came in the blob's order, those are the
+    // value items as they ship, and finish() only moves them to where the
+    // names end; otherwise finish() lays them out again.
     std::vector<uint8_t> blob_;
     size_t front_ = format::kHeaderSize;
     // Where the last item ends, pool-relative; the pool's size so far is
