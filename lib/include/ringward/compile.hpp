@@ -209,10 +209,7 @@ class BlobWriter {
     size_t criterion_count() const noexcept { return criteria_.size(); }
     // The pool's size so far, as the blob will have it: the name table and
     // the names that criteria name, then the value items.
-    size_t pool_size() const noexcept {
-        return names_size() +
-               static_cast<size_t>(format::align_up(pool_end_, format::kPoolAlignment));
-    }
+    size_t pool_size() const noexcept;
 
     // Where the writer stands: rollback(mark()) undoes everything added
     // since, so a compiler can leave out an instance it finds wrong half way
@@ -264,16 +261,10 @@ class BlobWriter {
                              uint32_t value_count);
     // The index in names_ of `field`, added when it is new.
     uint32_t name_id(std::string_view field);
-    // A criterion now names names_[id], or no longer does.
-    void use_name(uint32_t id);
-    void release_name(uint32_t id);
-    // The bytes the name table and the names in use take at the start of
-    // the pool (docs/format.md, "Name table").
-    size_t names_size() const noexcept {
-        return static_cast<size_t>(
-                   format::align_up(used_names_ * format::kNameEntrySize, format::kPoolAlignment)) +
-               used_name_bytes_;
-    }
+    // The bytes the name table and the names in use (those name_uses_
+    // counts for) take at the start of the pool (docs/format.md, "Name
+    // table").
+    size_t names_size() const noexcept;
     // A pool item of `size` bytes after the last, zero-filled; and one
     // holding `bytes`.
     Span add_pool_item(size_t size);
@@ -325,9 +316,6 @@ class BlobWriter {
     std::vector<uint32_t> name_uses_;
     std::vector<uint32_t> name_slots_;
     uint32_t last_name_ = 0;
-    // How many names criteria name, and their bytes, each rounded up to 8.
-    size_t used_names_ = 0;
-    size_t used_name_bytes_ = 0;
     std::vector<size_t> order_;
     // A set member as sort_byte_members sees it: its first 8 bytes as a
     // big-endian word (zero past its end), all its bytes, its source index.

@@ -185,7 +185,7 @@ BlobWriter::Criterion& BlobWriter::add_criterion(const CriterionPlace& at, Op op
     c.value_count = value_count;
     ++instances_.back().count;
     c.name = name_id(at.field);
-    use_name(c.name);
+    ++name_uses_[c.name];
     return c;
 }
 
@@ -247,18 +247,23 @@ uint32_t BlobWriter::name_id(std::string_view field) {
     return id;
 }
 
-void BlobWriter::use_name(uint32_t id) {
-    if (name_uses_[id]++ == 0) {
-        ++used_names_;
-        used_name_bytes_ += static_cast<size_t>(format::align_up(names_[id].size(), 8));
+size_t BlobWriter::names_size() const noexcept {
+    size_t count = 0;
+    size_t bytes = 0;
+    for (size_t id = 0; id < names_.size(); ++id) {
+        if (name_uses_[id] > 0) {
+            ++count;
+            bytes +=
+                static_cast<size_t>(format::align_up(names_[id].size(), format::kPoolAlignment));
+        }
     }
+    return static_cast<size_t>(
+               format::align_up(count * format::kNameEntrySize, format::kPoolAlignment)) +
+           bytes;
 }
 
-void BlobWriter::release_name(uint32_t id) {
-    if (--name_uses_[id] == 0) {
-        --used_names_;
-        used_name_bytes_ -= static_cast<size_t>(format::align_up(names_[id].size(), 8));
-    }
+size_t BlobWriter::pool_size() const noexcept {
+    return names_size() + static_cast<size_t>(format::align_up(pool_end_, format::kPoolAlignment));
 }
 
 void BlobWriter::add_valueless(const CriterionPlace& at, Op op, Kind kind) {
@@ -497,7 +502,7 @@ void BlobWriter::rollback(const Mark& m) {
         core::contract_violation();  // Contract: a mark of this writer, not rolled back past.
     }
     for (size_t k = m.criterion_count; k < criteria_.size(); ++k) {
-        release_name(criteria_[k].name);
+        --name_uses_[criteria_[k].name];
     }
     instances_.resize(m.instance_count);
     criteria_.resize(m.criterion_count);
@@ -551,14 +556,14 @@ std::vector<uint8_t> BlobWriter::finish() {
         format::kHeaderSize + instances_.size() * format::kInstanceRecordSize;
     const size_t pool_offset = criteria_offset + criteria_.size() * format::kCriterionRecordSize;
     const size_t names_size = this->names_size();
-    const size_t pool_size = this->pool_size();
+    const size_t pool_size =
+        names_size + static_cast<size_t>(format::align_up(pool_end_, format::kPoolAlignment));
     const size_t total = pool_offset + pool_size;
 
     // The names in use, in byte order (std::string_view compares as
     // unsigned bytes, a prefix first: compare_members' order), and each
     // one's first criterion in the table's order.
     std::vector<uint32_t> sorted;
-    sorted.reserve(used_names_);
     for (uint32_t id = 0; id < names_.size(); ++id) {
         if (name_uses_[id] > 0) {
             sorted.push_back(id);
@@ -677,8 +682,6 @@ std::vector<uint8_t> BlobWriter::finish() {
     names_ = {};
     name_uses_ = {};
     last_name_ = 0;
-    used_names_ = 0;
-    used_name_bytes_ = 0;
     return blob;
 }
 

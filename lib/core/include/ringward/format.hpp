@@ -340,6 +340,13 @@ using core::contract_violation;
 using core::load_u16;
 using core::load_u32;
 using core::load_u64;
+
+// Name i of the name table at the start of `pool` (docs/format.md, "Name
+// table"): the one reading of an entry, for criteria and the blob alike.
+inline Bytes name_entry(const uint8_t* pool, uint32_t i) noexcept {
+    const uint8_t* entry = pool + uint64_t{i} * kNameEntrySize;
+    return Bytes{pool + load_u32(entry), load_u32(entry + 4)};
+}
 }  // namespace detail
 
 // Walks the members of a byte-string set (kind string, bytes or enum with op
@@ -389,10 +396,7 @@ class CriterionView {
     uint16_t ref_field_index() const noexcept { return detail::load_u16(record_ + 28); }
     // The field name as the content wrote it: the name table's entry
     // name_index(), which criteria naming the same field share.
-    Bytes name() const noexcept {
-        const uint8_t* entry = pool_ + uint64_t{name_index()} * kNameEntrySize;
-        return Bytes{pool_ + detail::load_u32(entry), detail::load_u32(entry + 4)};
-    }
+    Bytes name() const noexcept { return detail::name_entry(pool_, name_index()); }
     // Index of its field name in the blob's name table.
     uint32_t name_index() const noexcept { return detail::load_u32(record_ + 8); }
     uint32_t value_count() const noexcept { return detail::load_u32(record_ + 24); }
@@ -542,8 +546,7 @@ class BlobView {
         if (i >= name_count()) {
             detail::contract_violation();
         }
-        const uint8_t* entry = data_ + pool_offset_ + uint64_t{i} * kNameEntrySize;
-        return Bytes{data_ + pool_offset_ + detail::load_u32(entry), detail::load_u32(entry + 4)};
+        return detail::name_entry(data_ + pool_offset_, i);
     }
     // Instance i, in ascending id order. i must be below instance_count().
     InstanceView instance(uint32_t i) const noexcept {
