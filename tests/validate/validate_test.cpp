@@ -481,6 +481,79 @@ TEST_CASE("among thousands of instances, every duplicate is found, and names the
     CHECK(found == repeats);
 }
 
+TEST_CASE("every instance of a template type is checked against every build") {
+    // The validator works out once per template type whether every build in
+    // range agrees with it, and checks criterion by criterion only where one
+    // does not. Build 1.0.0 supplies two of the three inputs of "three", so
+    // each of its instances is RW0302, and each that reads input 2 ("c") is
+    // RW0301 too, wherever its criterion sits; the type "t" agrees with both
+    // builds, and its instances have no finding.
+    Fixture f;
+    std::string content =
+        "channel: 5\ncontent_version: 1\nsensor_range { min: \"1.0.0\" max: \"2.0.0\" }\n";
+    const char* const criteria[] = {
+        R"(criteria { field: "a" op: OP_EQ values { string: "x" } })",
+        R"(criteria { field: "c" op: OP_EQ values { string: "x" } })",
+        R"(criteria { field: "b" op: OP_EQ values { string: "x" } })",
+        R"(criteria { field: "a" op: OP_EQ values { string: "y" } }
+           exclusions { criteria { field: "c" op: OP_EQ values { string: "z" } } })",
+    };
+    for (uint32_t id = 1; id <= 8; ++id) {
+        if (id % 2 == 1) {
+            content += fmt::format(
+                "instances {{ id: {} template_type {{ id: 1 version: 1 }} criteria {{ field: "
+                "\"n\" op: OP_EQ values {{ ip: \"10.0.0.{}\" }} }} }}\n",
+                id, id);
+        } else {
+            content +=
+                fmt::format("instances {{ id: {} template_type {{ id: 2 version: 1 }} {} }}\n", id,
+                            criteria[id / 2 - 1]);
+        }
+    }
+    f.content = content;
+    const Outcome outcome = run(f);
+    std::multimap<uint32_t, Code> found;
+    for (const Diagnostic& d : outcome.blob) {
+        REQUIRE(d.instance_id.has_value());
+        found.emplace(*d.instance_id, d.code);
+    }
+    const std::multimap<uint32_t, Code> expected = {
+        {2, Code::field_count_exceeds_inputs},    {4, Code::field_count_exceeds_inputs},
+        {4, Code::criterion_on_unsupplied_input}, {6, Code::field_count_exceeds_inputs},
+        {8, Code::field_count_exceeds_inputs},    {8, Code::criterion_on_unsupplied_input},
+    };
+    CHECK(found == expected);
+    CHECK(codes(outcome.content) == codes(outcome.blob));
+}
+
+TEST_CASE("instances alike but for the field a criterion tests are not duplicates") {
+    // The fingerprint takes a criterion's field by its entry in the name
+    // table: "a" and "b" with one value differ, "a" twice does not.
+    Fixture f;
+    f.only_new_build();
+    std::string content = f.content.substr(0, f.content.find("instances {"));
+    const char* const fields[] = {"a", "b", "c", "a", "b"};
+    for (uint32_t id = 1; id <= 5; ++id) {
+        content += fmt::format(
+            "instances {{ id: {} template_type {{ id: 2 version: 1 }} criteria {{ field: \"{}\" "
+            "op: OP_EQ values {{ string: \"same\" }} }} }}\n",
+            id, fields[id - 1]);
+    }
+    f.content = content;
+    const Outcome outcome = run(f);
+    std::map<uint32_t, uint32_t> found;
+    for (const Diagnostic& d : outcome.blob) {
+        REQUIRE(d.code == Code::duplicate_instance);
+        uint32_t id = 0;
+        uint32_t first = 0;
+        REQUIRE(std::sscanf(d.message.c_str(), "instance %u repeats instance %u", &id, &first) ==
+                2);
+        found[id] = first;
+    }
+    CHECK(found == std::map<uint32_t, uint32_t>{{4, 1}, {5, 2}});
+    CHECK(codes(outcome.content) == codes(outcome.blob));
+}
+
 // Coverage is what the table's cases really produce: a code counts only when
 // a case expects it and running the case yields exactly the codes it
 // expects. Deleting a case, or breaking the check behind it, fails here.

@@ -393,8 +393,12 @@ Result<ValidationTarget> ValidationTarget::create(Registry registry,
     for (const TemplateType& type : impl->registry.template_types) {
         Impl::Type& entry = impl->types[type_key(type.id, type.version)];
         entry.type = &type;
+        entry.index = static_cast<uint32_t>(&type - impl->registry.template_types.data());
         for (uint32_t i = 0; i < type.fields.size(); ++i) {
             entry.fields.emplace(type.fields[i].name, i);
+            if (!type.fields[i].wildcard_allowed) {
+                entry.required.push_back(i);
+            }
         }
     }
     for (const SensorManifest& manifest : impl->manifests) {

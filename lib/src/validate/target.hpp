@@ -23,6 +23,11 @@ struct ValidationTarget::Impl {
         const TemplateType* type = nullptr;
         // Field name to index.
         std::unordered_map<std::string_view, uint32_t> fields;
+        // The fields that allow no wildcard, in index order: an instance
+        // must constrain each of them itself.
+        std::vector<uint32_t> required;
+        // Its position in registry.template_types.
+        uint32_t index = 0;
     };
     std::unordered_map<uint64_t, Type> types;
 

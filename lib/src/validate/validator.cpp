@@ -237,7 +237,7 @@ class Validator {
     }
 
     void check_header();
-    void check_instance(uint32_t i);
+    void check_instance(uint32_t i, uint64_t fingerprint);
     void check_fields(uint32_t i, const format::InstanceView& instance, const Type& type);
     void check_criterion(uint32_t i, const format::InstanceView& instance, const FieldSpec& field,
                          uint32_t k);
@@ -248,7 +248,9 @@ class Validator {
                     uint32_t k, std::string_view text, uint32_t index, const Member* member,
                     uint32_t offset);
     void check_builds(uint32_t i, const format::InstanceView& instance, const Type& type);
-    void check_duplicate(uint32_t i, const format::InstanceView& instance);
+    bool builds_agree(const Type& type);
+    uint64_t fingerprint(const format::InstanceView& instance) const;
+    void check_duplicate(uint32_t i, const format::InstanceView& instance, uint64_t fingerprint);
     const RegexVerdict& regex_verdict(std::string_view pattern, bool case_insensitive);
     std::string builds_supplying(uint64_t key, size_t inputs) const;
 
@@ -277,6 +279,9 @@ class Validator {
     // check_fields()'s, per instance: which fields a group-0 criterion
     // constrains (kept to spare an allocation per instance).
     std::vector<bool> constrained_;
+    // builds_agree()'s verdict per template type version (by Type::index):
+    // 0 not yet known, 1 every build in range agrees, 2 one does not.
+    std::vector<uint8_t> builds_agree_;
 };
 
 void Validator::check_header() {
@@ -339,7 +344,41 @@ std::string Validator::builds_supplying(uint64_t key, size_t inputs) const {
     return out;
 }
 
+// Whether every build in the sensor range lists the type, supplies an input
+// for each of its fields and agrees with every field's type: then no
+// criterion of any instance of it can have a finding in check_builds, and
+// its instances skip it. Worked out once per type.
+bool Validator::builds_agree(const Type& type) {
+    uint8_t& known = builds_agree_[type.index];
+    if (known != 0) {
+        return known == 1;
+    }
+    const TemplateType& tt = *type.type;
+    const uint64_t key = type_key(tt.id, tt.version);
+    const auto agrees = [&](const Build& build) {
+        const auto found = build.supplied.find(key);
+        if (found == build.supplied.end()) {
+            return false;
+        }
+        const std::vector<Kind>& inputs = found->second->input_types;
+        if (inputs.size() < tt.fields.size()) {
+            return false;
+        }
+        for (size_t f = 0; f < tt.fields.size(); ++f) {
+            if (is_value_kind(inputs[f]) && inputs[f] != tt.fields[f].type) {
+                return false;
+            }
+        }
+        return true;
+    };
+    known = std::all_of(first_build_, end_build_, agrees) ? 1 : 2;
+    return known == 1;
+}
+
 void Validator::check_builds(uint32_t i, const format::InstanceView& instance, const Type& type) {
+    if (builds_agree(type)) {
+        return;
+    }
     const TemplateType& tt = *type.type;
     const uint64_t key = type_key(tt.id, tt.version);
     const uint32_t fields = static_cast<uint32_t>(tt.fields.size());
@@ -669,8 +708,13 @@ void Validator::check_fields(uint32_t i, const format::InstanceView& instance, c
                         instance.id(), instance.field_count(), tt.name, tt.version, fields),
             i, instance, "compile the content again against this registry");
     }
+    // Which fields a group-0 criterion constrains matters only for those
+    // that allow no wildcard; most types have none.
+    const bool tracked = !type.required.empty();
     std::vector<bool>& constrained = constrained_;
-    constrained.assign(fields, false);
+    if (tracked) {
+        constrained.assign(fields, false);
+    }
     for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
         const format::CriterionView c = instance.criterion(k);
         const uint32_t f = c.field_index();
@@ -700,7 +744,7 @@ void Validator::check_fields(uint32_t i, const format::InstanceView& instance, c
                         i, instance, k, "compare fields of one type, string or bytes");
                 }
             }
-            if (c.group() == 0) {
+            if (tracked && c.group() == 0) {
                 constrained[f] = true;
             }
             check_criterion(i, instance, tt.fields[f], k);
@@ -719,8 +763,8 @@ void Validator::check_fields(uint32_t i, const format::InstanceView& instance, c
                              instance, k, "check the field name against the registry");
         }
     }
-    for (uint32_t f = 0; f < fields; ++f) {
-        if (!constrained[f] && !tt.fields[f].wildcard_allowed) {
+    for (const uint32_t f : type.required) {
+        if (!constrained[f]) {
             Diagnostic& d = report_instance(
                 Code::wildcard_not_allowed,
                 fmt::format("instance {} leaves field '{}' of {} v{} a wildcard, which it does "
@@ -784,21 +828,34 @@ uint32_t Validator::first_with(uint64_t value, uint32_t i) {
     }
 }
 
-// Two instances with the same template type, rule and criteria, under
-// different ids, are almost always a copy-paste slip.
-void Validator::check_duplicate(uint32_t i, const format::InstanceView& instance) {
-    uint64_t fingerprint = type_key(instance.template_type_id(), instance.template_type_version());
-    fingerprint = mixed(fingerprint ^ instance.rule_id());
+// What two instances that check_duplicate finds the same have in common:
+// the template type, the rule and the criteria.
+uint64_t Validator::fingerprint(const format::InstanceView& instance) const {
+    // Two chains, the records' and the data's, so that neither waits for the
+    // other's multiplies.
+    uint64_t records =
+        mixed(type_key(instance.template_type_id(), instance.template_type_version()) ^
+              instance.rule_id());
+    uint64_t data = 0;
     for (uint32_t k = 0; k < instance.criterion_count(); ++k) {
         const format::CriterionView c = instance.criterion(k);
         const uint8_t* record = view_.data() + c.record_offset();
-        // Everything but the pool offsets, which differ between copies.
-        fingerprint = fold_bytes(fingerprint, record, 8);
-        fingerprint = fold_bytes(fingerprint, record + 24, 24);
-        fingerprint = fold_bytes(fingerprint, c.name().data, c.name().size);
-        fingerprint = fold_bytes(fingerprint, c.data().data, c.data().size);
+        // Everything but the data's pool offset and length, which differ
+        // between copies, and then the data. Bytes 8-15 are the name's
+        // index in the name table, which holds each name once: two criteria
+        // on one field have the same index.
+        records = fold_word(records, core::load_u64(record));
+        records = fold_word(records, core::load_u64(record + 8));
+        records = fold_bytes(records, record + 24, 24);
+        data = fold_bytes(data, c.data().data, c.data().size);
     }
-    fingerprint = mixed(fingerprint);
+    return mixed(records ^ mixed(data));
+}
+
+// Two instances with the same template type, rule and criteria, under
+// different ids, are almost always a copy-paste slip.
+void Validator::check_duplicate(uint32_t i, const format::InstanceView& instance,
+                                uint64_t fingerprint) {
     const uint32_t earlier = first_with(fingerprint, i);
     if (earlier == kNoInstance) {
         return;
@@ -812,11 +869,11 @@ void Validator::check_duplicate(uint32_t i, const format::InstanceView& instance
     for (uint32_t k = 0; same && k < instance.criterion_count(); ++k) {
         const format::CriterionView a = first.criterion(k);
         const format::CriterionView b = instance.criterion(k);
-        same = std::memcmp(view_.data() + a.record_offset(), view_.data() + b.record_offset(), 8) ==
-                   0 &&
+        same = std::memcmp(view_.data() + a.record_offset(), view_.data() + b.record_offset(),
+                           16) == 0 &&
                std::memcmp(view_.data() + a.record_offset() + 24,
                            view_.data() + b.record_offset() + 24, 24) == 0 &&
-               as_view(a.name()) == as_view(b.name()) && as_view(a.data()) == as_view(b.data());
+               as_view(a.data()) == as_view(b.data());
     }
     if (same) {
         report_instance(Code::duplicate_instance,
@@ -827,7 +884,7 @@ void Validator::check_duplicate(uint32_t i, const format::InstanceView& instance
     }
 }
 
-void Validator::check_instance(uint32_t i) {
+void Validator::check_instance(uint32_t i, uint64_t fingerprint) {
     const format::InstanceView instance = view_.instance(i);
     if (instance.id() == 0) {
         report_instance(Code::instance_id_zero, "the instance id is 0", i, instance,
@@ -852,12 +909,12 @@ void Validator::check_instance(uint32_t i) {
                         versions.empty() ? "check the id against the registry"
                                          : fmt::format("the registry has {} of template type {}",
                                                        versions, instance.template_type_id()));
-        check_duplicate(i, instance);
+        check_duplicate(i, instance, fingerprint);
         return;
     }
     check_fields(i, instance, *type);
     check_builds(i, instance, *type);
-    check_duplicate(i, instance);
+    check_duplicate(i, instance, fingerprint);
 }
 
 void Validator::run() {
@@ -870,8 +927,20 @@ void Validator::run() {
         slots *= 2;
     }
     fingerprints_.assign(slots, Fingerprint{});
-    for (uint32_t i = 0; i < view_.instance_count(); ++i) {
-        check_instance(i);
+    builds_agree_.assign(target_.registry.template_types.size(), 0);
+    // Each instance's fingerprint is worked out, and its slot fetched, one
+    // instance ahead of its duplicate check: with more instances than the
+    // caches hold, the slot would otherwise be a wait for memory each.
+    const uint32_t count = view_.instance_count();
+    const size_t mask = fingerprints_.size() - 1;
+    uint64_t next = count > 0 ? fingerprint(view_.instance(0)) : 0;
+    for (uint32_t i = 0; i < count; ++i) {
+        const uint64_t current = next;
+        if (i + 1 < count) {
+            next = fingerprint(view_.instance(i + 1));
+            __builtin_prefetch(&fingerprints_[next & mask]);
+        }
+        check_instance(i, current);
     }
 }
 
