@@ -33,6 +33,7 @@ int run_verify(const VerifyArgs& args) {
     request.state = args.state;
     request.manifest = args.manifest;
     request.policy = args.policy;
+    request.list_instances = args.list;
     request.now = now_seconds();
     if (!args.now.empty()) {
         const auto now = parse_time(args.now);

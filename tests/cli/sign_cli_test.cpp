@@ -182,6 +182,24 @@ TEST_CASE("sign then verify; replays, rollbacks and expiry are refused") {
     CHECK_THAT(accepted.out, Catch::Contains("accepted " + dir.file("v5.rws")));
     CHECK_THAT(accepted.out, Catch::Contains("84 evaluable, 0 skipped"));
     CHECK_THAT(read_text(dir.file("state")), Catch::Contains("292 5\n"));
+    // The counts alone, unless --list asks for every instance, each with its
+    // status against the manifest's table.
+    const auto count_listed = [](const std::string& out, const std::string& status) {
+        size_t lines = 0;
+        for (size_t at = out.find("    instance "); at != std::string::npos;
+             at = out.find("    instance ", at + 1)) {
+            const size_t end = out.find('\n', at);
+            lines += out.compare(end - status.size(), status.size(), status) == 0 ? 1 : 0;
+        }
+        return lines;
+    };
+    CHECK(count_listed(accepted.out, "evaluable") == 0);
+    const auto listed =
+        with({"--list", "--manifest", source_path("examples/manifests/sensor-7.13.18420.txtpb"),
+              dir.file("v5.rws")});
+    INFO(listed.err);
+    REQUIRE(listed.exit_code == 0);
+    CHECK(count_listed(listed.out, "evaluable") == 84);
 
     const auto replay = with({"--state", dir.file("state"), dir.file("v5.rws")});
     CHECK(replay.exit_code == 1);

@@ -171,6 +171,9 @@ struct VerifyRequest {
     // (RINGWARD_CONFIG_REQUIRE_SCHEDULE), as on an agent that has one.
     std::string policy;
     uint64_t now = 0;
+    // Fill Verification::instances, for a listing. Off, only the counts: a
+    // large blob's listing costs more than reading its instances did.
+    bool list_instances = false;
 };
 
 struct VerifiedInstance {
@@ -210,6 +213,7 @@ struct Verification {
     std::string sensor_version;
     std::string manifest_build;
     bool state_recorded = false;
+    // With VerifyRequest::list_instances: every instance, in blob order.
     std::vector<VerifiedInstance> instances;
 };
 

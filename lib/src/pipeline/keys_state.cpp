@@ -309,16 +309,19 @@ Result<Verification> verify_file(const VerifyRequest& request) {
     out.instance_count = loaded.instance_count;
     out.evaluable_count = loaded.evaluable_count;
     out.skipped_count = loaded.skipped_count;
-    for (uint32_t i = 0; i < loaded.instance_count; ++i) {
-        ringward_instance instance{};
-        ringward_instance_at(&loaded, i, &instance);
-        out.instances.push_back({instance.id, instance.template_type_id,
-                                 instance.template_type_version, instance.status});
-    }
-    // The listing read the blob again: it too must have read the file as
-    // it was checked.
-    if (auto changed = bytes.value->check_unchanged()) {
-        return Result<Verification>::failure(std::move(*changed));
+    if (request.list_instances) {
+        out.instances.reserve(loaded.instance_count);
+        for (uint32_t i = 0; i < loaded.instance_count; ++i) {
+            ringward_instance instance{};
+            ringward_instance_at(&loaded, i, &instance);
+            out.instances.push_back({instance.id, instance.template_type_id,
+                                     instance.template_type_version, instance.status});
+        }
+        // The listing read the blob again: it too must have read the file
+        // as it was checked.
+        if (auto changed = bytes.value->check_unchanged()) {
+            return Result<Verification>::failure(std::move(*changed));
+        }
     }
     if (!request.state.empty() && !out.deferred) {
         state.last_sequence[loaded.channel] = loaded.sequence;

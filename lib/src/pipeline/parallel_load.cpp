@@ -2,7 +2,6 @@
 #include "pipeline/parallel_load.hpp"
 
 #include <cstring>
-#include <system_error>
 
 #include "ringward/core/endian.hpp"
 #include "ringward/core/envelope_layout.hpp"
@@ -60,18 +59,13 @@ ParallelLoad::ParallelLoad(std::span<const uint8_t> envelope, ringward_hash_fn h
     blob_ = e + header;
     blob_size_ = envelope.size() - kSignatureSize - header;
     claimed_ = e + kAtBlobHash;
-    try {
-        thread_ =
-            std::thread([this] { real_status_ = hash_(real_, blob_, blob_size_, hash_context_); });
-    } catch (const std::system_error&) {
+    if (!thread_.start([this] { real_status_ = hash_(real_, blob_, blob_size_, hash_context_); })) {
         blob_ = nullptr;  // no second thread: load() runs as ringward_load
     }
 }
 
 ParallelLoad::~ParallelLoad() {
-    if (thread_.joinable()) {
-        thread_.join();
-    }
+    thread_.join();
 }
 
 ringward_status ParallelLoad::load(const ringward_loader_config& config, ringward_loaded* out) {

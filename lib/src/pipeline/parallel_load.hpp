@@ -14,9 +14,9 @@
 
 #include <cstdint>
 #include <span>
-#include <thread>
 
 #include "ringward/loader.h"
+#include "util/side_thread.hpp"
 
 namespace ringward {
 
@@ -57,7 +57,7 @@ class ParallelLoad {
     const uint8_t* claimed_ = nullptr;
     uint8_t real_[RINGWARD_HASH_BYTES] = {};
     int real_status_ = -1;
-    std::thread thread_;
+    util::SideThread thread_;
     bool used_early_ = false;
 };
 

@@ -5,12 +5,11 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
-#include <system_error>
-#include <thread>
 
 #include "ringward/core/contract.hpp"
 #include "ringward/core/envelope_layout.hpp"
 #include "ringward/sign.hpp"
+#include "util/side_thread.hpp"
 
 namespace ringward {
 namespace {
@@ -236,15 +235,9 @@ Result<EnvelopeParts> sign_envelope_parts(const ValidatedBlob& blob, const Secre
     // A short hash does not pay for a thread (tens of microseconds to
     // start).
     constexpr size_t kParallelFromBytes = 256 * 1024;
-    std::thread hasher;
-    if (bytes.size() < kParallelFromBytes) {
-        hash();
-    } else {
-        try {
-            hasher = std::thread(hash);
-        } catch (const std::system_error&) {
-            hash();  // no second thread: one after the other
-        }
+    util::SideThread hasher;
+    if (bytes.size() < kParallelFromBytes || !hasher.start(hash)) {
+        hash();  // on this thread: short, or no second thread
     }
     std::memcpy(h, kMagic, sizeof(kMagic));
     store_u16(h + kAtVersion, version);
@@ -271,21 +264,11 @@ Result<EnvelopeParts> sign_envelope_parts(const ValidatedBlob& blob, const Secre
     store_u64(h + kAtSensorMax, view.sensor_max());
     store_u64(h + kAtBlobSize, bytes.size());
     if (meanwhile) {
-        // Joined on the way out even if `meanwhile` throws: the thread reads
-        // `bytes` and `digest`.
-        struct Join {
-            std::thread& thread;
-            ~Join() {
-                if (thread.joinable()) {
-                    thread.join();
-                }
-            }
-        } join{hasher};
+        // Should it throw, the hasher is joined on the way out, before
+        // `digest` goes (it is declared after it).
         meanwhile(header);
     }
-    if (hasher.joinable()) {
-        hasher.join();
-    }
+    hasher.join();
     std::memcpy(h + kAtBlobHash, digest, sizeof(digest));
     uint8_t message[kMaxSignedSize];
     const size_t length = signed_message(h, version, message);
