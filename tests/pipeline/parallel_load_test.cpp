@@ -4,6 +4,8 @@
 #include <sodium.h>
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -196,4 +198,75 @@ TEST_CASE("sign_envelope_parts runs `meanwhile` while it hashes, and makes sign_
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.diagnostics[0].code == Code::signing_policy_invalid);
     CHECK_FALSE(ran);
+}
+
+TEST_CASE("the validator takes a blob's digest beside its checks, and the signer signs it") {
+    // 3,000 instances with a 120-byte value each: a blob past the 256 KiB
+    // from which the digest is taken on a second core.
+    std::string text =
+        "channel: 293\ncontent_version: 12\nsensor_range { min: \"7.12.0\" max: \"7.13.99999\" "
+        "}\n";
+    for (uint32_t id = 1; id <= 3000; ++id) {
+        text += fmt::format(
+            "instances {{ id: {} template_type {{ id: 1 version: 1 }} criteria {{ field: "
+            "\"image_path\" op: OP_SUFFIX values {{ string: \"\\\\{:0>110}.exe\" }} }} }}\n",
+            id, id);
+    }
+    LoadOptions load;
+    load.format = InputFormat::text;
+    auto content = parse_content(text, "c.txtpb", load);
+    REQUIRE(content.ok());
+    const ValidationTarget& target = ringward::test::example_target();
+    ValidateOptions with_digest;
+    with_digest.take_digest = true;
+    auto taken = validate_content(*content.value, target, with_digest);
+    auto plain = validate_content(*content.value, target);
+    REQUIRE(taken.ok());
+    REQUIRE(plain.ok());
+    const std::vector<uint8_t>& bytes = taken.value->bytes();
+    REQUIRE(bytes.size() >= 256 * 1024);
+    CHECK(plain.value->digest() == nullptr);
+    REQUIRE(taken.value->digest() != nullptr);
+    uint8_t expected[ValidatedBlob::kDigestBytes];
+    REQUIRE(crypto_generichash(expected, sizeof(expected), bytes.data(), bytes.size(), nullptr,
+                               0) == 0);
+    CHECK(std::memcmp(taken.value->digest(), expected, sizeof(expected)) == 0);
+    // The blob path takes it alike.
+    auto as_blob = validate_blob(bytes, "c.rwc", target, with_digest);
+    REQUIRE(as_blob.ok());
+    REQUIRE(as_blob.value->digest() != nullptr);
+    CHECK(std::memcmp(as_blob.value->digest(), expected, sizeof(expected)) == 0);
+
+    // The envelope is the same bytes whoever hashed, and it loads.
+    const SecretKey key = test_key(7);
+    const std::vector<uint8_t> envelope = sign(*taken.value, key);
+    CHECK(envelope == sign(*plain.value, key));
+    Agent agent(key);
+    ringward_loaded loaded{};
+    CHECK(ringward_load(&agent.config, envelope.data(), envelope.size(), &loaded) == RINGWARD_OK);
+    CHECK(loaded.instance_count == 3000);
+
+    // Refused content: no value, and the digest's thread stopped and
+    // joined before the bytes went (the sanitizer builds run this too).
+    std::vector<uint8_t> broken = bytes;
+    broken[76] = 1;  // the blob header's reserved bytes: the reader refuses it
+    auto refused = validate_blob(std::move(broken), "c.rwc", target, with_digest);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.diagnostics[0].location.blob_offset == 76u);
+    // A finding past the reader: a value past the field's 32,768 bytes.
+    std::string too_long = text;
+    const size_t at = too_long.find("000000000001.exe");
+    REQUIRE(at != std::string::npos);
+    too_long.insert(at, std::string(40000, 'x'));
+    auto found =
+        validate_content(*parse_content(too_long, "c.txtpb", load).value, target, with_digest);
+    REQUIRE_FALSE(found.ok());
+    // A small blob: no thread, no digest.
+    auto small = validate_content(
+        *parse_content(ringward::test::read_text(source_path("examples/content/small.txtpb")),
+                       "small.txtpb", load)
+             .value,
+        target, with_digest);
+    REQUIRE(small.ok());
+    CHECK(small.value->digest() == nullptr);
 }

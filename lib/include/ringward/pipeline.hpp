@@ -76,10 +76,13 @@ struct TargetPaths {
 // envelope's own shape is checked). The validated blob when it passes;
 // nullopt otherwise, with the findings in the report. A registry or a sensor
 // manifest given where content is expected is RW0012 input-kind-mismatch.
+// `validate` is what the blob is validated with (a signer takes the digest
+// beside it).
 [[nodiscard]] std::optional<ValidatedBlob> validate_input(const std::string& path,
                                                           const InputOptions& options,
                                                           const ValidationTarget& target,
-                                                          Report& report, SourceTexts& sources);
+                                                          Report& report, SourceTexts& sources,
+                                                          const ValidateOptions& validate = {});
 
 // The content source at `path`, read again as validate_input read it: where
 // a report after validation takes rule names and source lines from. nullopt

@@ -255,7 +255,7 @@ std::optional<ContentSource> reread_source(const std::string& path, const InputO
 
 std::optional<ValidatedBlob> validate_input(const std::string& path, const InputOptions& options,
                                             const ValidationTarget& target, Report& report,
-                                            SourceTexts& sources) {
+                                            SourceTexts& sources, const ValidateOptions& validate) {
     report.files.push_back(path);
     std::optional<ReadInput> input = read_input(path, options, report, sources);
     if (!input) {
@@ -264,19 +264,19 @@ std::optional<ValidatedBlob> validate_input(const std::string& path, const Input
     Result<ValidatedBlob> validated;
     switch (input->kind) {
         case InputKind::source:
-            validated = validate_content(*input->content, target);
+            validated = validate_content(*input->content, target, validate);
             break;
         case InputKind::blob:
             // Moved, not copied: validating a blob holds it in memory once.
-            validated = validate_blob(std::move(input->bytes), path, target);
+            validated = validate_blob(std::move(input->bytes), path, target, validate);
             break;
         case InputKind::envelope: {
             const auto blob = envelope_blob(input->bytes, path, report);
             if (!blob) {
                 return std::nullopt;
             }
-            validated =
-                validate_blob(std::vector<uint8_t>(blob->begin(), blob->end()), path, target);
+            validated = validate_blob(std::vector<uint8_t>(blob->begin(), blob->end()), path,
+                                      target, validate);
             shift_offsets(validated.diagnostics,
                           static_cast<uint32_t>(envelope_header_size(input->bytes)));
             break;

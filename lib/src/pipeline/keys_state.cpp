@@ -68,7 +68,11 @@ std::optional<SignedEnvelope> sign_file(const SignRequest& request,
     }
     std::optional<ValidatedBlob> validated;
     if (const auto target = load_target(request.target, report, sources)) {
-        validated = validate_input(request.content, request.input, *target, report, sources);
+        // The hash the envelope signs is taken while the blob is validated.
+        ValidateOptions validate;
+        validate.take_digest = true;
+        validated =
+            validate_input(request.content, request.input, *target, report, sources, validate);
     }
     if (!validated || !report.passed()) {
         return std::nullopt;

@@ -224,10 +224,11 @@ Result<EnvelopeParts> sign_envelope_parts(const ValidatedBlob& blob, const Secre
     out.header.assign(header, 0);  // reserved fields and unused schedule slots are zero
     uint8_t* h = out.header.data();
 
-    // The hash is the long part: it runs on a second core while the header
-    // is filled in and `meanwhile` runs. It is taken over the validated
-    // bytes themselves, which nothing writes to: what is signed is what was
-    // validated.
+    // The hash is the long part. The validator may have taken it already,
+    // beside its checks; otherwise it runs on a second core while the header
+    // is filled in and `meanwhile` runs. Either way it is taken over the
+    // validated bytes themselves, which nothing writes to: what is signed is
+    // what was validated.
     uint8_t digest[RINGWARD_HASH_BYTES];
     const auto hash = [&] {
         crypto_generichash(digest, sizeof(digest), bytes.data(), bytes.size(), nullptr, 0);
@@ -236,7 +237,12 @@ Result<EnvelopeParts> sign_envelope_parts(const ValidatedBlob& blob, const Secre
     // start).
     constexpr size_t kParallelFromBytes = 256 * 1024;
     util::SideThread hasher;
-    if (bytes.size() < kParallelFromBytes || !hasher.start(hash)) {
+    static_assert(ValidatedBlob::kDigestBytes == sizeof(digest));
+    if (blob.digest() != nullptr) {
+        // Taken by the validator from these very bytes, while it validated
+        // them (ValidateOptions::take_digest).
+        std::memcpy(digest, blob.digest(), sizeof(digest));
+    } else if (bytes.size() < kParallelFromBytes || !hasher.start(hash)) {
         hash();  // on this thread: short, or no second thread
     }
     std::memcpy(h, kMagic, sizeof(kMagic));

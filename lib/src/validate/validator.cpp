@@ -3,8 +3,10 @@
 // when something is wrong; the passing path allocates nothing per criterion.
 #include <fmt/format.h>
 #include <re2/re2.h>
+#include <sodium.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <functional>
 #include <tuple>
@@ -14,6 +16,7 @@
 #include "ringward/core/endian.hpp"
 #include "ringward/json_writer.hpp"
 #include "schema/content_source.hpp"
+#include "util/side_thread.hpp"
 #include "validate/glob.hpp"
 #include "validate/target.hpp"
 
@@ -21,9 +24,15 @@ namespace ringward {
 
 // The one way to make a ValidatedBlob.
 struct ValidatorAccess {
+    using Digest = std::array<uint8_t, ValidatedBlob::kDigestBytes>;
     static ValidatedBlob make(std::unique_ptr<std::vector<uint8_t>> bytes, format::BlobView view,
-                              const format::Limits& limits) {
-        return ValidatedBlob(std::move(bytes), view, limits);
+                              const format::Limits& limits, const std::optional<Digest>& digest) {
+        ValidatedBlob blob(std::move(bytes), view, limits);
+        if (digest) {
+            blob.digest_ = *digest;
+            blob.has_digest_ = true;
+        }
+        return blob;
     }
 };
 
@@ -944,13 +953,69 @@ void Validator::run() {
     }
 }
 
+// ValidateOptions::take_digest: the blob's BLAKE2b-512 on a second core
+// while it is validated, in 1 MiB steps so that a blob with errors stops it
+// at the next one. The bytes must outlive it: it is declared after them,
+// and joined (wait() or cancel()) before they can go.
+class BackgroundDigest {
+  public:
+    static constexpr size_t kFromBytes = 256 * 1024;
+    BackgroundDigest(const std::vector<uint8_t>& bytes, bool wanted) {
+        if (wanted && bytes.size() >= kFromBytes) {
+            // No thread: no digest, and the signer takes it itself.
+            static_cast<void>(thread_.start([this, &bytes] { run(bytes); }));
+        }
+    }
+    BackgroundDigest(const BackgroundDigest&) = delete;
+    BackgroundDigest& operator=(const BackgroundDigest&) = delete;
+    ~BackgroundDigest() { cancel(); }
+
+    // The digest; nullopt when none was taken.
+    std::optional<ValidatorAccess::Digest> wait() {
+        thread_.join();
+        return done_ ? std::optional(digest_) : std::nullopt;
+    }
+    void cancel() {
+        stop_.store(true, std::memory_order_relaxed);
+        thread_.join();
+    }
+
+  private:
+    void run(const std::vector<uint8_t>& bytes) {
+        constexpr size_t kStep = 1 << 20;
+        crypto_generichash_state state;
+        // sodium_init picks the fastest hash for this CPU; idempotent.
+        if (sodium_init() < 0 || crypto_generichash_init(&state, nullptr, 0, digest_.size()) != 0) {
+            return;
+        }
+        for (size_t at = 0; at < bytes.size(); at += kStep) {
+            if (stop_.load(std::memory_order_relaxed)) {
+                return;
+            }
+            crypto_generichash_update(&state, bytes.data() + at,
+                                      std::min(kStep, bytes.size() - at));
+        }
+        done_ = crypto_generichash_final(&state, digest_.data(), digest_.size()) == 0;
+    }
+
+    std::atomic<bool> stop_{false};
+    ValidatorAccess::Digest digest_{};
+    bool done_ = false;
+    util::SideThread thread_;
+};
+
+// The result of a validation. The digest is waited for (or stopped, when
+// there are errors) before `bytes` can be freed.
 Result<ValidatedBlob> finish(std::unique_ptr<std::vector<uint8_t>> bytes, format::BlobView view,
-                             const format::Limits& limits, std::vector<Diagnostic> diagnostics) {
+                             const format::Limits& limits, std::vector<Diagnostic> diagnostics,
+                             BackgroundDigest& digest) {
     if (has_errors(diagnostics)) {
+        digest.cancel();
         return Result<ValidatedBlob>::failure(std::move(diagnostics));
     }
-    return Result<ValidatedBlob>::success(ValidatorAccess::make(std::move(bytes), view, limits),
-                                          std::move(diagnostics));
+    const std::optional<ValidatorAccess::Digest> taken = digest.wait();
+    return Result<ValidatedBlob>::success(
+        ValidatorAccess::make(std::move(bytes), view, limits, taken), std::move(diagnostics));
 }
 
 }  // namespace
@@ -959,6 +1024,7 @@ Result<ValidatedBlob> validate_blob(std::vector<uint8_t> bytes, std::string file
                                     const ValidationTarget& target,
                                     const ValidateOptions& options) {
     auto owned = std::make_unique<std::vector<uint8_t>>(std::move(bytes));
+    BackgroundDigest digest(*owned, options.take_digest);
     format::BlobView view;
     const format::ReadResult read =
         format::read_blob(owned->data(), owned->size(), options.limits.blob, &view);
@@ -968,7 +1034,7 @@ Result<ValidatedBlob> validate_blob(std::vector<uint8_t> bytes, std::string file
     std::vector<Diagnostic> diagnostics;
     const BlobLocator locator(std::move(file));
     Validator(view, target.impl(), options.limits, locator, diagnostics).run();
-    return finish(std::move(owned), view, options.limits.blob, std::move(diagnostics));
+    return finish(std::move(owned), view, options.limits.blob, std::move(diagnostics), digest);
 }
 
 Result<ValidatedBlob> validate_content(const ContentSource& content, const ValidationTarget& target,
@@ -985,6 +1051,7 @@ Result<ValidatedBlob> validate_content(const ContentSource& content, const Valid
     }
     std::vector<Diagnostic> diagnostics = std::move(compiled.diagnostics);
     auto owned = std::make_unique<std::vector<uint8_t>>(std::move(compiled.blob->bytes));
+    BackgroundDigest digest(*owned, options.take_digest);
     format::BlobView view;
     const format::ReadResult read =
         format::read_blob(owned->data(), owned->size(), options.limits.blob, &view);
@@ -1000,7 +1067,7 @@ Result<ValidatedBlob> validate_content(const ContentSource& content, const Valid
                          return std::tie(a.location.line, a.location.column) <
                                 std::tie(b.location.line, b.location.column);
                      });
-    return finish(std::move(owned), view, options.limits.blob, std::move(diagnostics));
+    return finish(std::move(owned), view, options.limits.blob, std::move(diagnostics), digest);
 }
 
 }  // namespace ringward
