@@ -30,7 +30,7 @@ class ParallelLoad {
     // Below `parallel_from_bytes` of blob the hash is too short to pay for
     // a thread (tens of microseconds to start), and load() is ringward_load
     // on this thread.
-    static constexpr size_t kParallelFromBytes = 256 * 1024;
+    static constexpr size_t kParallelFromBytes = util::kHashOnSideThreadFromBytes;
     explicit ParallelLoad(std::span<const uint8_t> envelope, ringward_hash_fn hash = nullptr,
                           void* hash_context = nullptr,
                           size_t parallel_from_bytes = kParallelFromBytes);

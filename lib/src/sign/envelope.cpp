@@ -233,16 +233,13 @@ Result<EnvelopeParts> sign_envelope_parts(const ValidatedBlob& blob, const Secre
     const auto hash = [&] {
         crypto_generichash(digest, sizeof(digest), bytes.data(), bytes.size(), nullptr, 0);
     };
-    // A short hash does not pay for a thread (tens of microseconds to
-    // start).
-    constexpr size_t kParallelFromBytes = 256 * 1024;
     util::SideThread hasher;
     static_assert(ValidatedBlob::kDigestBytes == sizeof(digest));
     if (blob.digest() != nullptr) {
         // Taken by the validator from these very bytes, while it validated
         // them (ValidateOptions::take_digest).
         std::memcpy(digest, blob.digest(), sizeof(digest));
-    } else if (bytes.size() < kParallelFromBytes || !hasher.start(hash)) {
+    } else if (bytes.size() < util::kHashOnSideThreadFromBytes || !hasher.start(hash)) {
         hash();  // on this thread: short, or no second thread
     }
     std::memcpy(h, kMagic, sizeof(kMagic));

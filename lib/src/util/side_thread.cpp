@@ -31,11 +31,10 @@ bool SideThread::start(std::function<void()> work) {
     // Another CPU than this one, among those this thread may use. Not when
     // the set is past cpu_set_t's 1,024 CPUs (EINVAL), or this is the only
     // one: then the scheduler places the thread as it would anyway.
-    cpu_set_t elsewhere{};
     const int here = sched_getcpu();
     if (here >= 0 && here < CPU_SETSIZE &&
         sched_getaffinity(0, sizeof(state_->allowed), &state_->allowed) == 0) {
-        elsewhere = state_->allowed;
+        cpu_set_t elsewhere = state_->allowed;
         CPU_CLR(here, &elsewhere);
         state_->avoided = here;
         state_->placed =

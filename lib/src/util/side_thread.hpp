@@ -16,10 +16,16 @@
 #include <sched.h>
 
 #include <atomic>
+#include <cstddef>
 #include <functional>
 #include <memory>
 
 namespace ringward::util {
+
+// Below this many bytes a hash is too short to pay for a thread (tens of
+// microseconds to start): verify, sign and the validator's digest hash it
+// on the caller's thread, or not at all.
+inline constexpr size_t kHashOnSideThreadFromBytes = 256 * 1024;
 
 class SideThread {
   public:

@@ -959,9 +959,8 @@ void Validator::run() {
 // and joined (wait() or cancel()) before they can go.
 class BackgroundDigest {
   public:
-    static constexpr size_t kFromBytes = 256 * 1024;
     BackgroundDigest(const std::vector<uint8_t>& bytes, bool wanted) {
-        if (wanted && bytes.size() >= kFromBytes) {
+        if (wanted && bytes.size() >= util::kHashOnSideThreadFromBytes) {
             // No thread: no digest, and the signer takes it itself.
             static_cast<void>(thread_.start([this, &bytes] { run(bytes); }));
         }
