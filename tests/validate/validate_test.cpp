@@ -65,6 +65,21 @@ Outcome run(const Fixture& f) {
     return outcome;
 }
 
+// Each finding, all RW0421 duplicate-instance, as instance id to
+// the id of the instance it repeats (from "instance A repeats instance B").
+std::map<uint32_t, uint32_t> repeats_found(const std::vector<Diagnostic>& diagnostics) {
+    std::map<uint32_t, uint32_t> found;
+    for (const Diagnostic& d : diagnostics) {
+        REQUIRE(d.code == Code::duplicate_instance);
+        uint32_t id = 0;
+        uint32_t first = 0;
+        REQUIRE(std::sscanf(d.message.c_str(), "instance %u repeats instance %u", &id, &first) ==
+                2);
+        found[id] = first;
+    }
+    return found;
+}
+
 std::multiset<Code> codes(const std::vector<Diagnostic>& diagnostics) {
     std::multiset<Code> out;
     for (const Diagnostic& d : diagnostics) {
@@ -468,15 +483,7 @@ TEST_CASE("among thousands of instances, every duplicate is found, and names the
     }
     f.content = content;
     const Outcome outcome = run(f);
-    std::map<uint32_t, uint32_t> found;
-    for (const Diagnostic& d : outcome.content) {
-        REQUIRE(d.code == Code::duplicate_instance);
-        uint32_t id = 0;
-        uint32_t first = 0;
-        REQUIRE(std::sscanf(d.message.c_str(), "instance %u repeats instance %u", &id, &first) ==
-                2);
-        found[id] = first;
-    }
+    const std::map<uint32_t, uint32_t> found = repeats_found(outcome.content);
     CHECK(repeats.size() == 384);
     CHECK(found == repeats);
 }
@@ -541,15 +548,7 @@ TEST_CASE("instances alike but for the field a criterion tests are not duplicate
     }
     f.content = content;
     const Outcome outcome = run(f);
-    std::map<uint32_t, uint32_t> found;
-    for (const Diagnostic& d : outcome.blob) {
-        REQUIRE(d.code == Code::duplicate_instance);
-        uint32_t id = 0;
-        uint32_t first = 0;
-        REQUIRE(std::sscanf(d.message.c_str(), "instance %u repeats instance %u", &id, &first) ==
-                2);
-        found[id] = first;
-    }
+    const std::map<uint32_t, uint32_t> found = repeats_found(outcome.blob);
     CHECK(found == std::map<uint32_t, uint32_t>{{4, 1}, {5, 2}});
     CHECK(codes(outcome.content) == codes(outcome.blob));
 }
